@@ -1,0 +1,205 @@
+// Package knowledge is the single table of standard-library facts that every
+// gofixslice rule consults: which functions return views of their arguments,
+// which results are only valid until the next call, which calls copy or
+// retain their arguments, and which methods modify a buffer.
+//
+// Rules must not hard-code such facts themselves: adding a function here
+// teaches every rule about it at once.
+package knowledge
+
+import (
+	"go/types"
+)
+
+// Facts describes what a function does with its arguments and results.
+// Argument indexes count the receiver as -1 and parameters from 0.
+type Facts struct {
+	// Transient: result 0 is a view into storage the callee overwrites on
+	// the next call (bufio.Scanner.Bytes, bufio.Reader.ReadSlice...).
+	Transient bool
+	// ViewOf lists the arguments whose storage result 0 (or its elements,
+	// for [][]byte / []string results) aliases (bytes.TrimSpace(b) -> b).
+	ViewOf []int
+	// Copies lists arguments whose contents are copied, never retained.
+	Copies []int
+	// Retains lists arguments the callee keeps beyond the call.
+	Retains []int
+	// ReadsInto lists arguments the callee fills with data (io.ReadFull).
+	ReadsInto []int
+	// Mutates: the call modifies the receiver's contents (bytes.Buffer.Reset).
+	Mutates bool
+	// Pure: calling twice in a row gives the same result with no side
+	// effect, so a rewrite may evaluate the call twice.
+	Pure bool
+}
+
+// recv is the receiver pseudo-index.
+const recv = -1
+
+// table is keyed by types.Func.FullName().
+var table = map[string]Facts{
+	// Views valid until the next call.
+	"(*bufio.Scanner).Bytes":    {Transient: true, ViewOf: []int{recv}, Pure: true},
+	"(*bufio.Reader).ReadSlice": {Transient: true, ViewOf: []int{recv}},
+	"(*bufio.Reader).ReadLine":  {Transient: true, ViewOf: []int{recv}},
+	"(*bufio.Reader).Peek":      {Transient: true, ViewOf: []int{recv}},
+
+	// bytes.Buffer: Bytes is a view valid until the next modification.
+	"(*bytes.Buffer).Bytes":       {ViewOf: []int{recv}, Pure: true},
+	"(*bytes.Buffer).String":      {Copies: []int{recv}, Pure: true},
+	"(*bytes.Buffer).Reset":       {Mutates: true},
+	"(*bytes.Buffer).Truncate":    {Mutates: true},
+	"(*bytes.Buffer).Grow":        {Mutates: true},
+	"(*bytes.Buffer).Write":       {Mutates: true, Copies: []int{0}},
+	"(*bytes.Buffer).WriteString": {Mutates: true, Copies: []int{0}},
+	"(*bytes.Buffer).WriteByte":   {Mutates: true},
+	"(*bytes.Buffer).WriteRune":   {Mutates: true},
+	"(*bytes.Buffer).ReadFrom":    {Mutates: true},
+	"(*strings.Builder).Write":    {Copies: []int{0}},
+
+	// Functions returning views of their argument.
+	"bytes.TrimSpace":                     {ViewOf: []int{0}, Pure: true},
+	"bytes.Trim":                          {ViewOf: []int{0}, Pure: true},
+	"bytes.TrimLeft":                      {ViewOf: []int{0}, Pure: true},
+	"bytes.TrimRight":                     {ViewOf: []int{0}, Pure: true},
+	"bytes.TrimPrefix":                    {ViewOf: []int{0}, Pure: true},
+	"bytes.TrimSuffix":                    {ViewOf: []int{0}, Pure: true},
+	"bytes.TrimFunc":                      {ViewOf: []int{0}},
+	"bytes.Fields":                        {ViewOf: []int{0}},
+	"bytes.Split":                         {ViewOf: []int{0}},
+	"bytes.SplitN":                        {ViewOf: []int{0}},
+	"bytes.SplitAfter":                    {ViewOf: []int{0}},
+	"bytes.Cut":                           {ViewOf: []int{0}},
+	"strings.TrimSpace":                   {ViewOf: []int{0}, Pure: true},
+	"strings.Trim":                        {ViewOf: []int{0}, Pure: true},
+	"strings.TrimLeft":                    {ViewOf: []int{0}, Pure: true},
+	"strings.TrimRight":                   {ViewOf: []int{0}, Pure: true},
+	"strings.TrimPrefix":                  {ViewOf: []int{0}, Pure: true},
+	"strings.TrimSuffix":                  {ViewOf: []int{0}, Pure: true},
+	"strings.Fields":                      {ViewOf: []int{0}},
+	"strings.Split":                       {ViewOf: []int{0}},
+	"strings.SplitN":                      {ViewOf: []int{0}},
+	"strings.SplitAfter":                  {ViewOf: []int{0}},
+	"strings.Cut":                         {ViewOf: []int{0}},
+	"(*regexp.Regexp).Find":               {ViewOf: []int{0}},
+	"(*regexp.Regexp).FindSubmatch":       {ViewOf: []int{0}},
+	"(*regexp.Regexp).FindAll":            {ViewOf: []int{0}},
+	"(*regexp.Regexp).FindAllSubmatch":    {ViewOf: []int{0}},
+	"(*regexp.Regexp).FindString":         {ViewOf: []int{0}},
+	"(*regexp.Regexp).FindStringSubmatch": {ViewOf: []int{0}},
+	"(*regexp.Regexp).FindAllString":      {ViewOf: []int{0}},
+
+	// Copies.
+	"bytes.Clone":                               {Copies: []int{0}, Pure: true},
+	"strings.Clone":                             {Copies: []int{0}, Pure: true},
+	"slices.Clone":                              {Copies: []int{0}},
+	"crypto/aes.NewCipher":                      {Copies: []int{0}},
+	"crypto/des.NewCipher":                      {Copies: []int{0}},
+	"crypto/des.NewTripleDESCipher":             {Copies: []int{0}},
+	"crypto/cipher.NewGCM":                      {Copies: []int{0}},
+	"crypto/hmac.New":                           {Copies: []int{1}},
+	"golang.org/x/crypto/chacha20poly1305.New":  {Copies: []int{0}},
+	"golang.org/x/crypto/chacha20poly1305.NewX": {Copies: []int{0}},
+
+	// Reads into a buffer argument.
+	"io.ReadFull":    {ReadsInto: []int{1}},
+	"io.ReadAtLeast": {ReadsInto: []int{1}},
+
+	// Retains arguments.
+	"(*sync.Map).Store":                   {Retains: []int{0, 1}},
+	"(*sync.Map).LoadOrStore":             {Retains: []int{0, 1}},
+	"(*sync.Map).Swap":                    {Retains: []int{0, 1}},
+	"(*sync.Map).CompareAndSwap":          {Retains: []int{0, 2}},
+	"(*container/list.List).PushBack":     {Retains: []int{0}},
+	"(*container/list.List).PushFront":    {Retains: []int{0}},
+	"(*container/list.List).InsertBefore": {Retains: []int{0}},
+	"(*container/list.List).InsertAfter":  {Retains: []int{0}},
+	"(*sync/atomic.Value).Store":          {Retains: []int{0}},
+	"(*sync/atomic.Value).Swap":           {Retains: []int{0}},
+	"(*sync/atomic.Value).CompareAndSwap": {Retains: []int{1}},
+	"context.WithValue":                   {Retains: []int{1, 2}},
+}
+
+// Lookup returns the facts known for fn, and whether any are known.
+// Methods of generic types (atomic.Pointer[T]) are matched by their origin.
+func Lookup(fn *types.Func) (Facts, bool) {
+	if fn == nil {
+		return Facts{}, false
+	}
+	fn = fn.Origin()
+	if f, ok := table[fn.FullName()]; ok {
+		return f, true
+	}
+	// atomic.Pointer[T].Store/Swap/CompareAndSwap retain their pointer.
+	if sig, ok := fn.Type().(*types.Signature); ok && sig.Recv() != nil {
+		if named := namedOf(sig.Recv().Type()); named != nil && named.Obj().Pkg() != nil &&
+			named.Obj().Pkg().Path() == "sync/atomic" && named.Obj().Name() == "Pointer" {
+			switch fn.Name() {
+			case "Store", "Swap":
+				return Facts{Retains: []int{0}}, true
+			case "CompareAndSwap":
+				return Facts{Retains: []int{1}}, true
+			}
+		}
+	}
+	return Facts{}, false
+}
+
+func namedOf(t types.Type) *types.Named {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, _ := types.Unalias(t).(*types.Named)
+	return n
+}
+
+// Has reports whether idx is in list.
+func Has(list []int, idx int) bool {
+	for _, i := range list {
+		if i == idx {
+			return true
+		}
+	}
+	return false
+}
+
+// IsWriteMethod reports whether fn is a method with the io.Writer Write
+// signature, whose contract says "Implementations must not retain p".
+func IsWriteMethod(fn *types.Func) bool {
+	if fn == nil || fn.Name() != "Write" {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || sig.Params().Len() != 1 || sig.Results().Len() != 2 {
+		return false
+	}
+	return isByteSlice(sig.Params().At(0).Type()) &&
+		types.Identical(sig.Results().At(0).Type(), types.Typ[types.Int]) &&
+		isError(sig.Results().At(1).Type())
+}
+
+// IsReadMethod reports whether fn has the io.Reader Read signature (it fills
+// its argument), or io.ReaderAt's ReadAt.
+func IsReadMethod(fn *types.Func) bool {
+	if fn == nil || (fn.Name() != "Read" && fn.Name() != "ReadAt") {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 || sig.Results().Len() != 2 {
+		return false
+	}
+	return isByteSlice(sig.Params().At(0).Type())
+}
+
+func isByteSlice(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}

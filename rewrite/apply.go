@@ -1,0 +1,301 @@
+package rewrite
+
+import (
+	"bytes"
+	"fmt"
+	"go/ast"
+	"go/format"
+	"go/parser"
+	"go/token"
+	"os"
+	"reflect"
+	"sort"
+
+	"github.com/dave/dst"
+	"github.com/dave/dst/decorator"
+	"golang.org/x/tools/go/packages"
+)
+
+// fixPackage applies the fixes of one package file by file, verifies that
+// the package still type-checks with the new contents, and records the
+// changes that pass.
+func (e *engine) fixPackage(pkg *packages.Package, diags []ruleDiag, res *pkgResult) {
+	byFile := map[*ast.File][]int{}
+	var order []*ast.File
+	for i, d := range diags {
+		if d.Fix == nil {
+			continue
+		}
+		f := fileOf(pkg.Syntax, d.Pos)
+		if f == nil {
+			continue
+		}
+		if _, ok := byFile[f]; !ok {
+			order = append(order, f)
+		}
+		byFile[f] = append(byFile[f], i)
+	}
+	type pending struct {
+		file   *ast.File
+		name   string
+		src    *source
+		newSrc []byte
+		diags  []int // indexes into diags that were applied
+	}
+	var changed []*pending
+	for _, f := range order {
+		name := pkg.Fset.File(f.FileStart).Name()
+		if !writable(pkg, name) {
+			continue
+		}
+		src, err := readSource(name, pkg.Fset.File(f.FileStart))
+		if err != nil {
+			res.errors = append(res.errors, err)
+			continue
+		}
+		var ds []Diagnostic
+		var idx []int
+		for _, i := range byFile[f] {
+			ds = append(ds, diags[i].Diagnostic)
+			idx = append(idx, i)
+		}
+		pass := &Pass{Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo, Settings: e.opts.Settings}
+		out, applied, errs := applyFixes(pass, f, src, ds)
+		for k, err := range errs {
+			if err != nil {
+				d := diags[idx[k]]
+				res.errors = append(res.errors, fmt.Errorf("%s: %s: fix not applied: %v", pkg.Fset.PositionFor(d.Pos, false), d.rule.ID, err))
+			}
+		}
+		if out == nil {
+			continue
+		}
+		p := &pending{file: f, name: name, src: src, newSrc: out}
+		for k, ok := range applied {
+			if ok {
+				p.diags = append(p.diags, idx[k])
+			}
+		}
+		changed = append(changed, p)
+	}
+	// Verify: re-type-check the package with every new content; drop the
+	// files whose new content does not check, and try again without them.
+	for len(changed) > 0 {
+		newFiles := map[*ast.File][]byte{}
+		for _, p := range changed {
+			newFiles[p.file] = p.newSrc
+		}
+		bad := e.verify(pkg, newFiles)
+		if len(bad) == 0 {
+			break
+		}
+		kept := changed[:0]
+		for _, p := range changed {
+			if msg, ok := bad[p.file]; ok {
+				rules := map[string]bool{}
+				for _, i := range p.diags {
+					rules[diags[i].rule.ID] = true
+				}
+				res.errors = append(res.errors, fmt.Errorf("%s: fix by %s does not type-check, file left untouched: %s", p.name, joinKeys(rules), msg))
+				continue
+			}
+			kept = append(kept, p)
+		}
+		changed = kept
+	}
+	for _, p := range changed {
+		for _, i := range p.diags {
+			res.findings[diags[i].finding].Fixed = true
+		}
+		res.changes = append(res.changes, Change{Path: p.name, Old: p.src.raw, New: p.newSrc})
+	}
+	if e.opts.Edits {
+		for _, p := range changed {
+			for _, i := range p.diags {
+				pass := &Pass{Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo, Settings: e.opts.Settings}
+				out, _, _ := applyFixes(pass, p.file, p.src, []Diagnostic{diags[i].Diagnostic})
+				if out != nil {
+					res.findings[diags[i].finding].Edits = Edits(p.src.raw, out)
+				}
+			}
+		}
+	}
+}
+
+func joinKeys(m map[string]bool) string {
+	var ks []string
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	s := ""
+	for i, k := range ks {
+		if i > 0 {
+			s += ","
+		}
+		s += k
+	}
+	return s
+}
+
+func fileOf(files []*ast.File, pos token.Pos) *ast.File {
+	for _, f := range files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			return f
+		}
+	}
+	return nil
+}
+
+// source is a file's bytes as read for rewriting, with the line-ending and
+// byte-order-mark form to restore after printing.
+type source struct {
+	raw  []byte // exactly as on disk
+	text []byte // LF line endings, no BOM: what dst decorates
+	crlf bool
+	bom  bool
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+func readSource(name string, tf *token.File) (*source, error) {
+	raw, err := os.ReadFile(name)
+	if err != nil {
+		return nil, err
+	}
+	if tf != nil && tf.Size() != len(raw) {
+		return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
+	}
+	s := &source{raw: raw, text: raw}
+	if bytes.HasPrefix(s.text, utf8BOM) {
+		s.bom = true
+		s.text = s.text[len(utf8BOM):]
+	}
+	if crlf := bytes.Count(s.text, []byte("\r\n")); crlf > 0 {
+		if crlf != bytes.Count(s.text, []byte("\n")) {
+			return nil, fmt.Errorf("%s: mixed line endings; not rewritten", name)
+		}
+		s.crlf = true
+		s.text = bytes.ReplaceAll(s.text, []byte("\r\n"), []byte("\n"))
+	}
+	return s, nil
+}
+
+func (s *source) restore(out []byte) []byte {
+	if s.crlf {
+		out = bytes.ReplaceAll(out, []byte("\n"), []byte("\r\n"))
+	}
+	if s.bom {
+		out = append(append([]byte{}, utf8BOM...), out...)
+	}
+	return out
+}
+
+// applyFixes decorates the file (from its LF-normalised source), applies the
+// fixes of diags, and returns the new formatted content, or nil when nothing
+// changed. applied[i] reports whether diags[i]'s fix went in; errs[i] why not.
+func applyFixes(pass *Pass, f *ast.File, src *source, diags []Diagnostic) (out []byte, applied []bool, errs []error) {
+	applied = make([]bool, len(diags))
+	errs = make([]error, len(diags))
+	fail := func(err error) ([]byte, []bool, []error) {
+		for i := range errs {
+			if errs[i] == nil && !applied[i] {
+				errs[i] = err
+			}
+			applied[i] = false
+		}
+		return nil, applied, errs
+	}
+	ctx, err := decorate(pass, f, src)
+	if err != nil {
+		return fail(err)
+	}
+	anyApplied := false
+	for i, d := range diags {
+		errs[i] = safeEdit(d.Fix, ctx)
+		applied[i] = errs[i] == nil
+		anyApplied = anyApplied || applied[i]
+	}
+	if !anyApplied {
+		return nil, applied, errs
+	}
+	var buf bytes.Buffer
+	if err := printFile(&buf, ctx.File); err != nil {
+		return fail(err)
+	}
+	formatted, err := format.Source(buf.Bytes())
+	if err != nil {
+		return fail(fmt.Errorf("rewritten file does not format: %v", err))
+	}
+	if bytes.Equal(formatted, src.text) {
+		return nil, applied, errs
+	}
+	return src.restore(formatted), applied, errs
+}
+
+func printFile(buf *bytes.Buffer, f *dst.File) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("dst restore panicked: %v", r)
+		}
+	}()
+	return decorator.NewRestorer().Fprint(buf, f)
+}
+
+func safeEdit(fix *Fix, ctx *FixContext) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("fix panicked: %v", r)
+		}
+	}()
+	return fix.Edit(ctx)
+}
+
+// decorate parses the normalised source again, decorates it, and maps every
+// node of the type-checked file to its dst counterpart by walking both trees
+// in the same order. The trees differ only in positions, so a different shape
+// means the file changed since it was loaded.
+func decorate(pass *Pass, f *ast.File, src *source) (ctx *FixContext, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("dst decorate panicked: %v", r)
+		}
+	}()
+	fset := token.NewFileSet()
+	name := pass.Fset.File(f.FileStart).Name()
+	fresh, err := parser.ParseFile(fset, name, src.text, parser.ParseComments|parser.SkipObjectResolution)
+	if err != nil {
+		return nil, err
+	}
+	orig := preorder(f)
+	again := preorder(fresh)
+	if len(orig) != len(again) {
+		return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
+	}
+	dec := decorator.NewDecorator(fset)
+	df, err := dec.DecorateFile(fresh)
+	if err != nil {
+		return nil, err
+	}
+	nodes := make(map[ast.Node]dst.Node, len(orig))
+	for i, n := range orig {
+		if reflect.TypeOf(n) != reflect.TypeOf(again[i]) {
+			return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
+		}
+		if d := dec.Dst.Nodes[again[i]]; d != nil {
+			nodes[n] = d
+		}
+	}
+	return &FixContext{Pass: pass, AstFile: f, File: df, nodes: nodes, imports: newImportState(f, pass.Info)}, nil
+}
+
+func preorder(f *ast.File) []ast.Node {
+	var out []ast.Node
+	ast.Inspect(f, func(n ast.Node) bool {
+		if n != nil {
+			out = append(out, n)
+		}
+		return true
+	})
+	return out
+}

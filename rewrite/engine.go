@@ -1,0 +1,282 @@
+package rewrite
+
+import (
+	"fmt"
+	"go/ast"
+	"go/token"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"sync"
+
+	"golang.org/x/tools/go/packages"
+)
+
+// Options configure one run of the engine.
+type Options struct {
+	Dir      string   // working directory: loading and relative paths
+	Args     []string // package patterns, directories and .go files
+	Tests    bool     // include _test.go files
+	Tags     string   // build tags passed to the go command
+	Rules    []*Rule  // the enabled rules
+	Settings Settings
+	Fix      bool // compute fixes (needed for -l, -d, -w, -json)
+	Write    bool // write fixed files
+	Edits    bool // compute each finding's own text edits (-json)
+}
+
+// Finding is one reported diagnostic.
+type Finding struct {
+	Rule    string
+	Pos     token.Position // absolute file name
+	Message string
+	HasFix  bool       // the rule offered a fix
+	Fixed   bool       // the fix is part of the file's new content
+	Edits   []TextEdit // the fix on its own (Options.Edits)
+}
+
+// TextEdit replaces the bytes [Start, End) of the original file with New.
+type TextEdit struct {
+	Start, End int
+	New        string
+}
+
+// Change is the new content of one file.
+type Change struct {
+	Path     string // absolute
+	Old, New []byte
+	Written  bool
+}
+
+// Result is everything one run produced.
+type Result struct {
+	Findings []Finding
+	Changes  []Change
+	Errors   []error
+}
+
+// Run loads the packages named by opts.Args, runs the rules, and, when asked,
+// computes, verifies and writes fixes. Load, parse and type errors of one
+// package are reported in Result.Errors; other packages are still processed.
+func Run(opts Options) (*Result, error) {
+	if opts.Dir == "" {
+		wd, err := os.Getwd()
+		if err != nil {
+			return nil, err
+		}
+		opts.Dir = wd
+	}
+	tgt, err := splitArgs(opts.Dir, opts.Args)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &packages.Config{Mode: loadMode, Dir: opts.Dir, Tests: opts.Tests}
+	if opts.Tags != "" {
+		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
+	}
+	pkgs, err := packages.Load(cfg, tgt.patterns...)
+	if err != nil {
+		return nil, err
+	}
+	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags)}
+	selected := selectPackages(pkgs)
+	results := make([]pkgResult, len(selected))
+	work := make(chan int)
+	var wg sync.WaitGroup
+	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range work {
+				results[i] = e.checkPackage(selected[i])
+			}
+		}()
+	}
+	for i := range selected {
+		work <- i
+	}
+	close(work)
+	wg.Wait()
+
+	res := &Result{}
+	seenErr := map[string]bool{}
+	for _, r := range results {
+		res.Findings = append(res.Findings, r.findings...)
+		res.Changes = append(res.Changes, r.changes...)
+		for _, err := range r.errors {
+			if !seenErr[err.Error()] { // a package and its test variant share errors
+				seenErr[err.Error()] = true
+				res.Errors = append(res.Errors, err)
+			}
+		}
+	}
+	if len(pkgs) == 0 || (len(selected) == 0 && len(res.Errors) == 0) {
+		res.Errors = append(res.Errors, fmt.Errorf("no packages matched %s", strings.Join(opts.Args, " ")))
+	}
+	sortFindings(res.Findings)
+	sort.Slice(res.Changes, func(i, j int) bool { return res.Changes[i].Path < res.Changes[j].Path })
+	if opts.Write {
+		for i := range res.Changes {
+			c := &res.Changes[i]
+			if err := writeAtomic(c.Path, c.Old, c.New); err != nil {
+				res.Errors = append(res.Errors, err)
+				unmarkFixed(res.Findings, c.Path)
+				continue
+			}
+			c.Written = true
+		}
+	}
+	return res, nil
+}
+
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		a, b := fs[i].Pos, fs[j].Pos
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		if a.Column != b.Column {
+			return a.Column < b.Column
+		}
+		return fs[i].Rule < fs[j].Rule
+	})
+}
+
+func unmarkFixed(fs []Finding, path string) {
+	for i := range fs {
+		if fs[i].Pos.Filename == path {
+			fs[i].Fixed = false
+		}
+	}
+}
+
+type engine struct {
+	opts   Options
+	target target
+	extra  *extraImporter
+}
+
+type pkgResult struct {
+	findings []Finding
+	changes  []Change
+	errors   []error
+}
+
+// ruleDiag is a diagnostic with the rule that reported it.
+type ruleDiag struct {
+	rule *Rule
+	Diagnostic
+	finding int // index in pkgResult.findings
+}
+
+func (e *engine) checkPackage(pkg *packages.Package) (res pkgResult) {
+	if len(pkg.Errors) > 0 {
+		for _, err := range pkg.Errors {
+			res.errors = append(res.errors, packageError(err))
+		}
+		return res
+	}
+	if pkg.Types == nil || pkg.TypesInfo == nil {
+		return res
+	}
+	goFiles := map[string]bool{}
+	for _, f := range pkg.GoFiles {
+		goFiles[f] = true
+	}
+	inScope := map[*ast.File]bool{}
+	for _, f := range pkg.Syntax {
+		name := pkg.Fset.File(f.FileStart).Name()
+		if !goFiles[name] || ast.IsGenerated(f) {
+			continue // cgo-processed or generated: never reported or rewritten
+		}
+		if e.target.files != nil && !e.target.files[name] {
+			continue
+		}
+		inScope[f] = true
+	}
+	if len(inScope) == 0 {
+		return res
+	}
+
+	var diags []ruleDiag
+	var mu sync.Mutex
+	sup := newSuppressions(pkg.Fset)
+	for _, rule := range e.opts.Rules {
+		pass := &Pass{
+			Rule: rule, Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo,
+			Settings: e.opts.Settings,
+		}
+		pass.report = func(d Diagnostic) {
+			f := pass.FileOf(d.Pos)
+			if f == nil || !inScope[f] || sup.suppressed(f, d.Pos, rule.ID) {
+				return
+			}
+			mu.Lock()
+			diags = append(diags, ruleDiag{rule: rule, Diagnostic: d})
+			mu.Unlock()
+		}
+		if err := runRule(rule, pass); err != nil {
+			res.errors = append(res.errors, err)
+		}
+	}
+	diags = dedupe(pkg.Fset, diags)
+	for i := range diags {
+		d := &diags[i]
+		d.finding = len(res.findings)
+		res.findings = append(res.findings, Finding{
+			Rule:    d.rule.ID,
+			Pos:     pkg.Fset.PositionFor(d.Pos, false),
+			Message: d.Message,
+			HasFix:  d.Fix != nil,
+		})
+	}
+	if e.opts.Fix {
+		e.fixPackage(pkg, diags, &res)
+	}
+	return res
+}
+
+// runRule runs one rule, turning a panic into an error naming the rule and
+// package so that one bad rule never takes the run down.
+func runRule(rule *Rule, pass *Pass) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: rule %s panicked: %v\n%s", pass.Pkg.Path(), rule.ID, r, debug.Stack())
+		}
+	}()
+	rule.Run(pass)
+	return nil
+}
+
+// dedupe drops repeated reports of the same rule at the same place.
+func dedupe(fset *token.FileSet, diags []ruleDiag) []ruleDiag {
+	type key struct {
+		rule string
+		pos  token.Pos
+		msg  string
+	}
+	seen := map[key]bool{}
+	out := diags[:0]
+	for _, d := range diags {
+		k := key{d.rule.ID, d.Pos, d.Message}
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
+	return out
+}
+
+func packageError(err packages.Error) error {
+	if err.Pos != "" && err.Pos != "-" {
+		return fmt.Errorf("%s: %s", err.Pos, err.Msg)
+	}
+	return fmt.Errorf("%s", err.Msg)
+}
