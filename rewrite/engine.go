@@ -20,6 +20,7 @@ type Options struct {
 	Args     []string // package patterns, directories and .go files
 	Tests    bool     // include _test.go files
 	Tags     string   // build tags passed to the go command
+	Env      []string // environment of the go command (nil: this process's)
 	Rules    []*Rule  // the enabled rules
 	Settings Settings
 	Fix      bool // compute fixes (needed for -l, -d, -w, -json)
@@ -72,7 +73,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &packages.Config{Mode: loadMode, Dir: opts.Dir, Tests: opts.Tests}
+	cfg := &packages.Config{Mode: loadMode, Dir: opts.Dir, Tests: opts.Tests, Env: opts.Env}
 	if opts.Tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
 	}
@@ -80,7 +81,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags)}
+	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env)}
 	selected := selectPackages(pkgs)
 	results := make([]pkgResult, len(selected))
 	work := make(chan int)

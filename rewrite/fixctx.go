@@ -212,8 +212,12 @@ func (st *importState) add(c *FixContext, path, name string, alias bool) {
 		if !ok || gd.Tok != token.IMPORT {
 			continue
 		}
-		if !gd.Lparen && len(gd.Specs) > 0 && len(gd.Specs[0].(*dst.ImportSpec).Decs.Start) == 0 && len(gd.Decs.Start) == 0 {
+		if !gd.Lparen && len(gd.Specs) == 1 && len(gd.Specs[0].(*dst.ImportSpec).Decs.Start) == 0 &&
+			len(gd.Specs[0].(*dst.ImportSpec).Decs.End) == 0 {
+			// import "x" becomes a block; its spec now sits on its own line.
 			gd.Lparen = true
+			only := gd.Specs[0].(*dst.ImportSpec)
+			only.Decs.Before, only.Decs.After = dst.NewLine, dst.NewLine
 		} else if !gd.Lparen {
 			continue // a commented single import: leave it alone, try the next
 		}

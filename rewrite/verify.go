@@ -98,12 +98,13 @@ func (im *pkgImporter) Import(path string) (*types.Package, error) {
 // checked package did not.
 type extraImporter struct {
 	dir, tags string
+	env       []string
 	mu        sync.Mutex
 	pkgs      map[string]*types.Package
 }
 
-func newExtraImporter(dir, tags string) *extraImporter {
-	return &extraImporter{dir: dir, tags: tags, pkgs: map[string]*types.Package{}}
+func newExtraImporter(dir, tags string, env []string) *extraImporter {
+	return &extraImporter{dir: dir, tags: tags, env: env, pkgs: map[string]*types.Package{}}
 }
 
 func (x *extraImporter) load(path string) (*types.Package, error) {
@@ -112,7 +113,7 @@ func (x *extraImporter) load(path string) (*types.Package, error) {
 	if p, ok := x.pkgs[path]; ok {
 		return p, nil
 	}
-	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: x.dir}
+	cfg := &packages.Config{Mode: packages.NeedName | packages.NeedTypes, Dir: x.dir, Env: x.env}
 	if x.tags != "" {
 		cfg.BuildFlags = []string{"-tags=" + x.tags}
 	}

@@ -446,7 +446,10 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 	case kindWriteParam:
 		return fmt.Sprintf("%s is %s, but io.Writer implementations must not retain p; copy it", name, how)
 	case kindBuffer:
-		return fmt.Sprintf("%s is %s, but %s is only valid until the buffer is next modified, which happens while it is kept; copy it", name, how, types.ExprString(src.expr))
+		if ast.Unparen(val) == src.expr {
+			return fmt.Sprintf("%s is %s, but it is only valid until the buffer is next modified, which happens while it is kept; copy it", name, how)
+		}
+		return fmt.Sprintf("%s is %s, but it aliases %s, valid only until the buffer is next modified, which happens while it is kept; copy it", name, how, types.ExprString(src.expr))
 	case kindReadBuf:
 		return fmt.Sprintf("%s is %s, but the next read of the loop overwrites the buffer; copy it", name, how)
 	}
