@@ -7,6 +7,11 @@
 //	-- a.go --             input files (any relative path, several packages allowed)
 //	-- a.go.golden --      expected new content of a.go; absent: a.go must not change
 //	-- findings --         expected findings, "file:line:col: rule: message", sorted
+//	-- exec --             optional: "before: fail|pass" and "after: fail|pass";
+//	                       the runner runs the case's own tests (a *_test.go file
+//	                       of the case) with go test before and after the rewrite
+//	                       and requires those outcomes. This is how a case proves
+//	                       that the original misbehaves and the rewrite does not.
 //
 // The runner writes the files into a temporary module, runs the engine with
 // the folder's rule and -w, and compares findings and contents. It then runs
@@ -19,6 +24,7 @@ package golden
 import (
 	"flag"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -66,6 +72,7 @@ type Case struct {
 	Inputs   map[string][]byte // relative path -> content (go.mod included)
 	Outputs  map[string][]byte // relative path -> expected new content
 	Findings []string
+	Exec     map[string]string // "before"/"after" -> "pass"/"fail"
 }
 
 // Load parses a golden archive.
@@ -81,6 +88,13 @@ func Load(path string) (*Case, error) {
 			for _, l := range strings.Split(string(f.Data), "\n") {
 				if l = strings.TrimSpace(l); l != "" {
 					c.Findings = append(c.Findings, l)
+				}
+			}
+		case f.Name == "exec":
+			c.Exec = map[string]string{}
+			for _, l := range strings.Split(string(f.Data), "\n") {
+				if k, v, ok := strings.Cut(l, ":"); ok {
+					c.Exec[strings.TrimSpace(k)] = strings.TrimSpace(v)
 				}
 			}
 		case strings.HasSuffix(f.Name, ".golden"):
@@ -120,6 +134,9 @@ func runCase(t *testing.T, rule *rewrite.Rule, path string) {
 		Rules: []*rewrite.Rule{rule}, Settings: rewrite.DefaultSettings(),
 		Fix: true, Write: true,
 	}
+	if want, ok := c.Exec["before"]; ok && !*update {
+		execTests(t, dir, want, "before the rewrite")
+	}
 	res, err := rewrite.Run(opts)
 	require.NoError(t, err)
 	require.Empty(t, errorStrings(dir, res.Errors), "engine errors")
@@ -150,6 +167,10 @@ func runCase(t *testing.T, rule *rewrite.Rule, path string) {
 		}
 	}
 
+	if want, ok := c.Exec["after"]; ok {
+		execTests(t, dir, want, "after the rewrite")
+	}
+
 	// Idempotence: a second run changes nothing, reports only what the first
 	// run could not fix, and loads without errors (the output type-checks).
 	res2, err := rewrite.Run(opts)
@@ -166,6 +187,24 @@ func runCase(t *testing.T, rule *rewrite.Rule, path string) {
 		again = append(again, f.Rule+": "+f.Message)
 	}
 	require.Equal(t, unfixed, again, "second run findings")
+}
+
+// execTests runs the case module's tests and requires the outcome want
+// ("pass" or "fail").
+func execTests(t *testing.T, dir, want, when string) {
+	cmd := exec.Command("go", "test", "-count=1", "./...")
+	cmd.Dir = dir
+	cmd.Env = Env()
+	out, err := cmd.CombinedOutput()
+	switch want {
+	case "pass":
+		require.NoError(t, err, "tests %s should pass:\n%s", when, out)
+	case "fail":
+		require.Error(t, err, "tests %s should fail:\n%s", when, out)
+		require.Contains(t, string(out), "--- FAIL", "tests %s should fail by a test, not a build error:\n%s", when, out)
+	default:
+		t.Fatalf("exec: unknown outcome %q", want)
+	}
 }
 
 func findingLines(dir string, fs []rewrite.Finding) []string {
@@ -190,7 +229,7 @@ func errorStrings(dir string, errs []error) []string {
 func rewriteCase(t *testing.T, c *Case, findings []string, outputs map[string][]byte) {
 	ar := &txtar.Archive{Comment: c.Archive.Comment}
 	for _, f := range c.Archive.Files {
-		if f.Name == "findings" || strings.HasSuffix(f.Name, ".golden") {
+		if f.Name == "findings" || f.Name == "exec" || strings.HasSuffix(f.Name, ".golden") {
 			continue
 		}
 		ar.Files = append(ar.Files, f)
@@ -203,5 +242,10 @@ func rewriteCase(t *testing.T, c *Case, findings []string, outputs map[string][]
 		data += "\n"
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: "findings", Data: []byte(data)})
+	for _, f := range c.Archive.Files {
+		if f.Name == "exec" {
+			ar.Files = append(ar.Files, f)
+		}
+	}
 	require.NoError(t, os.WriteFile(c.Path, txtar.Format(ar), 0o644))
 }

@@ -64,23 +64,28 @@ func splitArgs(dir string, args []string) (target, error) {
 func selectPackages(pkgs []*packages.Package) []*packages.Package {
 	hasTestVariant := map[string]bool{}
 	for _, p := range pkgs {
-		if p.ForTest != "" && p.ForTest == p.PkgPath {
+		if isTestVariantOf(p) {
 			hasTestVariant[p.PkgPath] = true
 		}
 	}
 	var out []*packages.Package
 	for _, p := range pkgs {
-		if strings.HasSuffix(p.ID, ".test") && p.Name == "main" && p.ForTest == "" && len(p.GoFiles) > 0 &&
-			strings.HasSuffix(p.PkgPath, ".test") {
+		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") && !strings.Contains(p.ID, " ") {
 			continue // generated test main
 		}
-		if p.ForTest == "" && hasTestVariant[p.PkgPath] {
+		if !strings.Contains(p.ID, " ") && hasTestVariant[p.PkgPath] {
 			continue
 		}
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
+}
+
+// isTestVariantOf reports whether p is "P [P.test]": package P recompiled
+// with its own _test.go files.
+func isTestVariantOf(p *packages.Package) bool {
+	return p.ID == p.PkgPath+" ["+p.PkgPath+".test]"
 }
 
 // writable reports whether a file of pkg may be rewritten: it belongs to the
