@@ -81,25 +81,12 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env)}
+	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: NewFacts(), claimed: map[string]bool{}}
 	selected := selectPackages(pkgs)
 	results := make([]pkgResult, len(selected))
-	work := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < runtime.GOMAXPROCS(0); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for i := range work {
-				results[i] = e.checkPackage(selected[i])
-			}
-		}()
-	}
-	for i := range selected {
-		work <- i
-	}
-	close(work)
-	wg.Wait()
+	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
+		results[i] = e.checkPackage(selected[i])
+	})
 
 	res := &Result{}
 	seenErr := map[string]bool{}
@@ -160,6 +147,104 @@ type engine struct {
 	opts   Options
 	target target
 	extra  *extraImporter
+	facts  *Facts
+
+	claimMu sync.Mutex
+	claimed map[string]bool // files already checked by some package
+}
+
+// claim reports whether file is not yet checked by another package (a file
+// can belong to several loaded variants of a package) and claims it.
+func (e *engine) claim(file string) bool {
+	e.claimMu.Lock()
+	defer e.claimMu.Unlock()
+	if e.claimed[file] {
+		return false
+	}
+	e.claimed[file] = true
+	return true
+}
+
+// inDependencyOrder calls do for every package with at most `workers`
+// calls at once, starting a package only when the packages it imports
+// (among pkgs) are done, so that facts about them are available.
+func inDependencyOrder(pkgs []*packages.Package, workers int, do func(i int)) {
+	byPath := map[string][]int{}
+	for i, p := range pkgs {
+		byPath[p.PkgPath] = append(byPath[p.PkgPath], i)
+	}
+	waiting := make([]int, len(pkgs)) // unfinished dependencies
+	dependents := make([][]int, len(pkgs))
+	for i, p := range pkgs {
+		seen := map[int]bool{}
+		for path := range p.Imports {
+			for _, j := range byPath[path] {
+				if j != i && !seen[j] {
+					seen[j] = true
+					waiting[i]++
+					dependents[j] = append(dependents[j], i)
+				}
+			}
+		}
+	}
+	if !acyclic(waiting, dependents) {
+		// Valid Go has no import cycles; should the loaded graph have one,
+		// run everything in any order rather than deadlock.
+		for i := range waiting {
+			waiting[i] = 0
+			dependents[i] = nil
+		}
+	}
+	ready := make(chan int, len(pkgs))
+	var mu sync.Mutex
+	for i := range pkgs {
+		if waiting[i] == 0 {
+			ready <- i
+		}
+	}
+	var wg sync.WaitGroup
+	wg.Add(len(pkgs))
+	for w := 0; w < workers; w++ {
+		go func() {
+			for i := range ready {
+				do(i)
+				mu.Lock()
+				for _, d := range dependents[i] {
+					waiting[d]--
+					if waiting[d] == 0 {
+						ready <- d
+					}
+				}
+				mu.Unlock()
+				wg.Done()
+			}
+		}()
+	}
+	wg.Wait()
+	close(ready)
+}
+
+// acyclic reports whether every package can be reached in topological order.
+func acyclic(waiting []int, dependents [][]int) bool {
+	w := append([]int(nil), waiting...)
+	var queue []int
+	for i, n := range w {
+		if n == 0 {
+			queue = append(queue, i)
+		}
+	}
+	done := 0
+	for len(queue) > 0 {
+		i := queue[0]
+		queue = queue[1:]
+		done++
+		for _, d := range dependents[i] {
+			if w[d]--; w[d] == 0 {
+				queue = append(queue, d)
+			}
+		}
+	}
+	return done == len(w)
 }
 
 type pkgResult struct {
@@ -198,6 +283,9 @@ func (e *engine) checkPackage(pkg *packages.Package) (res pkgResult) {
 		if e.target.files != nil && !e.target.files[name] {
 			continue
 		}
+		if !e.claim(name) {
+			continue
+		}
 		inScope[f] = true
 	}
 	if len(inScope) == 0 {
@@ -210,7 +298,7 @@ func (e *engine) checkPackage(pkg *packages.Package) (res pkgResult) {
 	for _, rule := range e.opts.Rules {
 		pass := &Pass{
 			Rule: rule, Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo,
-			Settings: e.opts.Settings,
+			Settings: e.opts.Settings, Facts: e.facts,
 		}
 		pass.report = func(d Diagnostic) {
 			f := pass.FileOf(d.Pos)

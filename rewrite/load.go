@@ -76,6 +76,9 @@ func selectPackages(pkgs []*packages.Package) []*packages.Package {
 		if !strings.Contains(p.ID, " ") && hasTestVariant[p.PkgPath] {
 			continue
 		}
+		if strings.Contains(p.ID, " ") && !isTestVariantOf(p) && !strings.HasSuffix(p.PkgPath, "_test") {
+			continue // "B [A.test]": B recompiled for A's tests; B itself is checked
+		}
 		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

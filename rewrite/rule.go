@@ -10,6 +10,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sync"
 )
 
 // Rule is one check. Rules are values, registered by the rules package; the
@@ -53,9 +54,26 @@ type Pass struct {
 	Pkg      *types.Package
 	Info     *types.Info
 	Settings Settings
+	// Facts is shared by every package of the run. The engine checks a
+	// package only after the packages it imports, so what a rule stores
+	// about a package (for example, function summaries keyed by
+	// types.Func.FullName) is there when its importers are checked.
+	Facts *Facts
 
 	report func(Diagnostic)
 }
+
+// Facts is a concurrency-safe store of what rules learned about packages.
+type Facts struct{ m sync.Map }
+
+// NewFacts returns an empty store.
+func NewFacts() *Facts { return &Facts{} }
+
+// Get returns the fact stored under key.
+func (f *Facts) Get(key string) (any, bool) { return f.m.Load(key) }
+
+// Set stores a fact under key.
+func (f *Facts) Set(key string, v any) { f.m.Store(key, v) }
 
 // Diagnostic is one finding of a rule.
 type Diagnostic struct {
