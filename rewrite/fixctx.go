@@ -226,13 +226,20 @@ func (st *importState) add(c *FixContext, path, name string, alias bool) {
 		at := 0
 		for i, s := range gd.Specs {
 			is := s.(*dst.ImportSpec)
-			if i > 0 && is.Decs.Before == dst.EmptyLine {
+			if i > 0 && (is.Decs.Before == dst.EmptyLine || gd.Specs[i-1].(*dst.ImportSpec).Decs.After == dst.EmptyLine) {
 				break
 			}
 			p, _ := strconv.Unquote(is.Path.Value)
 			if isStdPath(p) {
 				at = i + 1
 			}
+		}
+		if at > 0 {
+			// Take over the spacing after the spec we follow, so that a
+			// blank line separating groups stays after the group.
+			prev := gd.Specs[at-1].(*dst.ImportSpec)
+			spec.Decs.After = prev.Decs.After
+			prev.Decs.After = dst.NewLine
 		}
 		gd.Specs = append(gd.Specs[:at], append([]dst.Spec{spec}, gd.Specs[at:]...)...)
 		return

@@ -1,7 +1,9 @@
 package rewrite
 
 import (
+	"fmt"
 	"go/ast"
+	"go/printer"
 	"go/token"
 	"go/types"
 	"strconv"
@@ -87,10 +89,16 @@ func CloneFix(p *Pass, e ast.Expr) *Fix {
 		return &Fix{Message: "copy with append(x[:0:0], x...)", Edit: func(c *FixContext) error {
 			return c.Replace(e, func(old dst.Node) dst.Node {
 				x := old.(dst.Expr)
+				// For x = b[i:j], b[:0:0] is nil exactly when x is, and reads
+				// better than b[i:j][:0:0].
+				base := x
+				if se, ok := x.(*dst.SliceExpr); ok {
+					base = se.X
+				}
 				return &dst.CallExpr{
 					Fun: dst.NewIdent("append"),
 					Args: []dst.Expr{
-						&dst.SliceExpr{X: parenIfNeeded(dst.Clone(x).(dst.Expr)), Low: nil, High: intLit(0), Max: intLit(0), Slice3: true},
+						&dst.SliceExpr{X: parenIfNeeded(dst.Clone(base).(dst.Expr)), High: intLit(0), Max: intLit(0), Slice3: true},
 						x,
 					},
 					Ellipsis: true,
@@ -204,4 +212,13 @@ func calleeOfExpr(info *types.Info, e ast.Expr) *types.Func {
 		return fn
 	}
 	return nil
+}
+
+// ExprText returns the source form of e as gofmt prints it, for messages.
+func ExprText(fset *token.FileSet, e ast.Node) string {
+	var b strings.Builder
+	if err := printer.Fprint(&b, fset, e); err != nil {
+		return fmt.Sprintf("%T", e)
+	}
+	return b.String()
 }

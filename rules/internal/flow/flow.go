@@ -15,13 +15,14 @@ import (
 
 // Func is one function declaration with the facts rules ask about it.
 type Func struct {
-	Decl   *ast.FuncDecl
-	Info   *types.Info
-	Pkg    *types.Package
-	params map[*types.Var]bool
-	loops  []ast.Node // ForStmt and RangeStmt, in source order
-	defs   map[*types.Var][]Def
-	uses   map[*types.Var][]*ast.Ident
+	Decl    *ast.FuncDecl
+	Info    *types.Info
+	Pkg     *types.Package
+	params  map[*types.Var]bool
+	results map[*types.Var]bool
+	loops   []ast.Node // ForStmt and RangeStmt, in source order
+	defs    map[*types.Var][]Def
+	uses    map[*types.Var][]*ast.Ident
 }
 
 // Def is one assignment to a variable.
@@ -48,7 +49,7 @@ func Funcs(info *types.Info, pkg *types.Package, file *ast.File) []*Func {
 
 // NewFunc collects the facts of one function declaration.
 func NewFunc(info *types.Info, pkg *types.Package, fd *ast.FuncDecl) *Func {
-	f := &Func{Decl: fd, Info: info, Pkg: pkg, params: map[*types.Var]bool{}, defs: map[*types.Var][]Def{}, uses: map[*types.Var][]*ast.Ident{}}
+	f := &Func{Decl: fd, Info: info, Pkg: pkg, params: map[*types.Var]bool{}, results: map[*types.Var]bool{}, defs: map[*types.Var][]Def{}, uses: map[*types.Var][]*ast.Ident{}}
 	addFields := func(fl *ast.FieldList) {
 		if fl == nil {
 			return
@@ -64,6 +65,15 @@ func NewFunc(info *types.Info, pkg *types.Package, fd *ast.FuncDecl) *Func {
 	addFields(fd.Recv)
 	addFields(fd.Type.Params)
 	addFields(fd.Type.Results)
+	if fd.Type.Results != nil {
+		for _, fld := range fd.Type.Results.List {
+			for _, n := range fld.Names {
+				if v, ok := info.Defs[n].(*types.Var); ok {
+					f.results[v] = true
+				}
+			}
+		}
+	}
 	ast.Inspect(fd.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.Ident:
@@ -161,6 +171,9 @@ func (f *Func) Defs(v *types.Var) []Def { return f.defs[v] }
 // IsParam reports whether v is a parameter, result or receiver of the
 // function or of a function literal inside it.
 func (f *Func) IsParam(v *types.Var) bool { return f.params[v] }
+
+// IsResult reports whether v is a named result of the function declaration.
+func (f *Func) IsResult(v *types.Var) bool { return f.results[v] }
 
 // IsPackageLevel reports whether v is a package-level variable.
 func IsPackageLevel(v *types.Var) bool {
@@ -308,4 +321,34 @@ func IsSliceType(t types.Type) bool {
 	}
 	_, ok := t.Underlying().(*types.Slice)
 	return ok
+}
+
+// Indirect reports whether the location lhs is reached through an
+// indirection (a pointer, map or slice), so that storing there writes into
+// memory shared with whoever holds the root: p.f with p a pointer, m[k],
+// s[i], *p. A field of a struct value or an element of an array value is not.
+func Indirect(info *types.Info, lhs ast.Expr) bool {
+	for {
+		switch x := ast.Unparen(lhs).(type) {
+		case *ast.StarExpr:
+			return true
+		case *ast.IndexExpr:
+			if t := info.TypeOf(x.X); t != nil {
+				switch t.Underlying().(type) {
+				case *types.Map, *types.Slice, *types.Pointer:
+					return true
+				}
+			}
+			lhs = x.X
+		case *ast.SelectorExpr:
+			if t := info.TypeOf(x.X); t != nil {
+				if _, ok := t.Underlying().(*types.Pointer); ok {
+					return true
+				}
+			}
+			lhs = x.X
+		default:
+			return false
+		}
+	}
 }

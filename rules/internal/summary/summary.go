@@ -1,0 +1,349 @@
+// Package summary computes what each function does with its arguments:
+// which it retains beyond the call, which the result is a view of, which it
+// appends to, and which it puts into a sync.Pool. Summaries are computed
+// bottom-up to a fixed point over a package's functions, start from the
+// knowledge table for the standard library, and cross package boundaries
+// through the engine's shared facts (the engine checks a package after the
+// packages it imports). A callee with no summary is unknown, and rules
+// treat an unknown callee as neither retaining nor copying: not a sink.
+package summary
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+
+	"github.com/gofixslice/gofixslice/knowledge"
+	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rules/internal/flow"
+)
+
+// Params is a set of argument positions: -1 is the receiver, 0.. the
+// parameters (a variadic parameter is its last position).
+type Params uint64
+
+func bit(i int) Params {
+	if i+1 >= 64 {
+		return 0
+	}
+	return 1 << uint(i+1)
+}
+
+// Has reports whether position i is in the set.
+func (p Params) Has(i int) bool { return p&bit(i) != 0 }
+
+// Each calls do for every position in the set.
+func (p Params) Each(do func(i int)) {
+	for i := -1; i < 63; i++ {
+		if p.Has(i) {
+			do(i)
+		}
+	}
+}
+
+func paramsOf(list []int) Params {
+	var p Params
+	for _, i := range list {
+		p |= bit(i)
+	}
+	return p
+}
+
+// Summary is what a function does with its arguments.
+type Summary struct {
+	Retains Params // kept beyond the call: stored in a sink, sent, handed to a goroutine
+	Views   Params // a result aliases the argument's storage
+	Appends Params // appended to: the callee writes into the argument's spare capacity
+	Puts    Params // put into a sync.Pool
+}
+
+func (s Summary) or(o Summary) Summary {
+	return Summary{s.Retains | o.Retains, s.Views | o.Views, s.Appends | o.Appends, s.Puts | o.Puts}
+}
+
+// Key is how a function is named in the shared facts.
+func Key(fn *types.Func) string { return "summary:" + fn.Origin().FullName() }
+
+// Table holds the summaries of one package's functions and answers
+// questions about calls in it.
+type Table struct {
+	pass  *rewrite.Pass
+	flows map[*ast.FuncDecl]*flow.Func
+	order []*ast.FuncDecl
+	sums  map[*types.Func]Summary
+}
+
+// For returns the summary table of the pass's package, computing it once
+// per package (rules of one package share it through the facts store).
+func For(pass *rewrite.Pass) *Table {
+	key := fmt.Sprintf("summary-table:%s:%p", pass.Pkg.Path(), pass.Pkg)
+	if t, ok := pass.Facts.Get(key); ok {
+		t := t.(*Table)
+		return &Table{pass: pass, flows: t.flows, order: t.order, sums: t.sums}
+	}
+	t := &Table{pass: pass, flows: map[*ast.FuncDecl]*flow.Func{}, sums: map[*types.Func]Summary{}}
+	for _, f := range pass.Files {
+		for _, d := range f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				t.flows[fd] = flow.NewFunc(pass.Info, pass.Pkg, fd)
+				t.order = append(t.order, fd)
+			}
+		}
+	}
+	t.compute()
+	for fn, s := range t.sums {
+		pass.Facts.Set(Key(fn), s)
+	}
+	pass.Facts.Set(key, t)
+	return t
+}
+
+// Flow returns the shared flow facts of a function declaration.
+func (t *Table) Flow(fd *ast.FuncDecl) *flow.Func {
+	if f, ok := t.flows[fd]; ok {
+		return f
+	}
+	f := flow.NewFunc(t.pass.Info, t.pass.Pkg, fd)
+	t.flows[fd] = f
+	return f
+}
+
+// Funcs returns the flow facts of the functions declared in file, in order.
+func (t *Table) Funcs(file *ast.File) []*flow.Func {
+	var out []*flow.Func
+	for _, d := range file.Decls {
+		if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+			out = append(out, t.Flow(fd))
+		}
+	}
+	return out
+}
+
+// Func returns the summary of fn: from the knowledge table, this package,
+// or the facts of an already checked package.
+func (t *Table) Func(fn *types.Func) (Summary, bool) {
+	if fn == nil {
+		return Summary{}, false
+	}
+	if facts, ok := knowledge.Lookup(fn); ok {
+		return Summary{Retains: paramsOf(facts.Retains), Views: paramsOf(facts.ViewOf)}, true
+	}
+	if s, ok := t.sums[fn.Origin()]; ok {
+		return s, true
+	}
+	if s, ok := t.pass.Facts.Get(Key(fn)); ok {
+		return s.(Summary), true
+	}
+	return Summary{}, false
+}
+
+// Call returns the summary of a call's static callee.
+func (t *Table) Call(call *ast.CallExpr) (Summary, bool) {
+	return t.Func(rewrite.Callee(t.pass.Info, call))
+}
+
+// Arg returns the expression passed at position i (-1: the receiver) of a
+// call, or nil. Arguments past the last parameter belong to the variadic one.
+func (t *Table) Arg(call *ast.CallExpr, i int) []ast.Expr {
+	if i < 0 {
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && t.pass.Info.Selections[sel] != nil {
+			return []ast.Expr{sel.X}
+		}
+		return nil
+	}
+	fn := rewrite.Callee(t.pass.Info, call)
+	if fn != nil {
+		if sig, ok := fn.Type().(*types.Signature); ok && sig.Variadic() && i == sig.Params().Len()-1 {
+			if i < len(call.Args) {
+				return call.Args[i:]
+			}
+			return nil
+		}
+	}
+	if i < len(call.Args) {
+		return []ast.Expr{call.Args[i]}
+	}
+	return nil
+}
+
+// Views is the flow.ViewsFunc of this table: the call's result aliases the
+// arguments its summary lists in Views.
+func (t *Table) Views(call *ast.CallExpr) []ast.Expr {
+	s, ok := t.Call(call)
+	if !ok || s.Views == 0 {
+		return nil
+	}
+	var out []ast.Expr
+	s.Views.Each(func(i int) { out = append(out, t.Arg(call, i)...) })
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// compute iterates the package's summaries to a fixed point.
+func (t *Table) compute() {
+	for round := 0; round < 10; round++ {
+		changed := false
+		for _, fd := range t.order {
+			fn, ok := t.pass.Info.Defs[fd.Name].(*types.Func)
+			if !ok {
+				continue
+			}
+			s := t.analyze(t.flows[fd]).or(t.sums[fn])
+			if s != t.sums[fn] {
+				t.sums[fn] = s
+				changed = true
+			}
+		}
+		if !changed {
+			return
+		}
+	}
+}
+
+// analyze computes one function's summary from the current table.
+func (t *Table) analyze(f *flow.Func) Summary {
+	info := t.pass.Info
+	index := map[*types.Var]int{}
+	if f.Decl.Recv != nil {
+		for _, fld := range f.Decl.Recv.List {
+			for _, n := range fld.Names {
+				if v, ok := info.Defs[n].(*types.Var); ok {
+					index[v] = -1
+				}
+			}
+		}
+	}
+	k := 0
+	for _, fld := range f.Decl.Type.Params.List {
+		if len(fld.Names) == 0 {
+			k++
+			continue
+		}
+		for _, n := range fld.Names {
+			if v, ok := info.Defs[n].(*types.Var); ok {
+				index[v] = k
+			}
+			k++
+		}
+	}
+	if len(index) == 0 {
+		return Summary{}
+	}
+	// from returns the parameters whose storage e may share.
+	from := func(e ast.Expr) Params {
+		var p Params
+		if lit, ok := ast.Unparen(e).(*ast.FuncLit); ok {
+			for _, id := range f.CapturedVars(lit) {
+				for _, o := range f.Origins(id, t.Views) {
+					if i, ok := index[o.Var]; ok && o.Kind == flow.OriginParam {
+						p |= bit(i)
+					}
+				}
+			}
+			return p
+		}
+		for _, o := range f.Origins(e, t.Views) {
+			if i, ok := index[o.Var]; ok && o.Kind == flow.OriginParam {
+				p |= bit(i)
+			}
+		}
+		return p
+	}
+	stored := func(e ast.Expr) Params {
+		var p Params
+		for _, v := range flow.Stored(info, e) {
+			p |= from(v)
+		}
+		return p
+	}
+	var s Summary
+	ast.Inspect(f.Decl.Body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.AssignStmt:
+			if len(n.Lhs) != len(n.Rhs) {
+				return true
+			}
+			for i, lhs := range n.Lhs {
+				if t.isSink(f, lhs) {
+					s.Retains |= stored(n.Rhs[i])
+				}
+			}
+		case *ast.SendStmt:
+			s.Retains |= stored(n.Value)
+		case *ast.GoStmt:
+			for _, a := range n.Call.Args {
+				s.Retains |= stored(a)
+			}
+			if lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); ok {
+				s.Retains |= from(lit)
+			}
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				switch x := ast.Unparen(r).(type) {
+				case *ast.UnaryExpr, *ast.FuncLit:
+					// &T{p} and closures capturing p outlive the call.
+					if u, ok := x.(*ast.UnaryExpr); !ok || isAddrOfLit(u) {
+						s.Retains |= stored(r)
+						continue
+					}
+				}
+				s.Views |= from(r)
+				if lit, ok := ast.Unparen(r).(*ast.CompositeLit); ok {
+					s.Views |= stored(lit)
+				}
+			}
+		case *ast.CallExpr:
+			if flow.IsBuiltin(info, n, "append") && len(n.Args) > 0 && !flow.IsFresh(info, n.Args[0]) {
+				s.Appends |= from(n.Args[0])
+				return true
+			}
+			if fn := rewrite.Callee(info, n); fn != nil && fn.FullName() == "(*sync.Pool).Put" && len(n.Args) == 1 {
+				s.Puts |= from(n.Args[0])
+				return true
+			}
+			cs, ok := t.Call(n)
+			if !ok {
+				return true
+			}
+			for _, which := range []struct {
+				set Params
+				dst *Params
+				fn  func(ast.Expr) Params
+			}{{cs.Retains, &s.Retains, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}} {
+				which.set.Each(func(i int) {
+					for _, a := range t.Arg(n, i) {
+						*which.dst |= which.fn(a)
+					}
+				})
+			}
+		}
+		return true
+	})
+	return s
+}
+
+func isAddrOfLit(u *ast.UnaryExpr) bool {
+	_, ok := ast.Unparen(u.X).(*ast.CompositeLit)
+	return ok
+}
+
+// isSink reports whether storing into lhs keeps the value beyond the call:
+// package-level variables, and locations in memory the caller can reach
+// through a parameter or receiver (fields through pointers, map and slice
+// elements, dereferences).
+func (t *Table) isSink(f *flow.Func, lhs ast.Expr) bool {
+	root := flow.Root(lhs)
+	if root == nil {
+		return false
+	}
+	v := f.VarOf(root)
+	if v == nil {
+		return false
+	}
+	if flow.IsPackageLevel(v) {
+		return true
+	}
+	return f.IsParam(v) && flow.Indirect(t.pass.Info, lhs)
+}

@@ -1,0 +1,361 @@
+package rules
+
+import (
+	"fmt"
+	"go/ast"
+	"go/constant"
+	"go/token"
+	"go/types"
+
+	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rules/internal/flow"
+	"github.com/gofixslice/gofixslice/rules/internal/summary"
+)
+
+// SubslicePin reports small sub-slices of large storage kept in long-lived
+// places, where they keep the whole backing array alive.
+var SubslicePin = register(&rewrite.Rule{
+	ID:      "subslice-pin",
+	Summary: "a long-lived sub-slice pins a large backing array",
+	Doc: `subslice-pin: a long-lived sub-slice pins a large backing array.
+
+A slice or string keeps its whole backing array alive, however small it is:
+a 40-byte data[a:b] stored in a cache keeps the multi-megabyte file it was
+cut from in memory for as long as the cache lives. s[:0], s[:0:0] and
+s[i:j:j] do not help (they point into the same array); only a copy does.
+
+Reported when a sub-slice, substring, element of strings.Split/Fields or
+regexp submatch of LARGE storage flows into a LONG-LIVED place.
+
+Large storage: the result of os.ReadFile or io.ReadAll, make([]T, n) with a
+non-constant n or a constant size of at least -large bytes (default 64 KiB),
+string(...) of such data, and views of those (bytes.TrimSpace, Split, Fields,
+regexp Find*, and functions of the module whose summary says they return a
+view of an argument).
+
+Long-lived places: package-level variables; fields reached through a
+pointer, receiver, parameter or global; map and slice elements of such
+containers, or of local containers that are returned; channel sends; append
+onto such a slice; composite literals stored there or returned by pointer;
+closures that are returned or stored (reported without a fix); and
+arguments of calls whose callee retains them (sync.Map.Store, a cache's Add
+in this module, found through retention summaries across packages).
+
+Not reported: sub-slices used locally, passed to calls that do not retain
+them, converted with string(...), already cloned or copied, cut from small
+fixed arrays or small constant makes, or returned to the caller (returning a
+view is normal API design, as bytes.TrimSpace does).
+
+The fix copies at the point of storage: bytes.Clone, strings.Clone or
+slices.Clone (Go 1.20/1.20/1.21), or append(x[:0:0], x...) for older
+slices. Strings before Go 1.20 are reported without a fix.
+
+Example:
+
+  data, _ := os.ReadFile(path)
+  cache[key] = data[off:off+n]
+
+becomes
+
+  cache[key] = bytes.Clone(data[off : off+n])`,
+	Run: runSubslicePin,
+})
+
+// largeReaders are calls whose first result holds a whole input.
+var largeReaders = map[string]bool{
+	"os.ReadFile":        true,
+	"io.ReadAll":         true,
+	"io/ioutil.ReadFile": true,
+	"io/ioutil.ReadAll":  true,
+}
+
+type pinCheck struct {
+	pass *rewrite.Pass
+	sums *summary.Table
+	fn   *flow.Func
+}
+
+func runSubslicePin(p *rewrite.Pass) {
+	sums := summary.For(p)
+	for _, file := range p.Files {
+		for _, fn := range sums.Funcs(file) {
+			c := &pinCheck{pass: p, sums: sums, fn: fn}
+			c.check()
+		}
+	}
+}
+
+// pinned returns the large origin a value is a narrowed view of, or nil.
+func (c *pinCheck) pinned(val ast.Expr) ast.Node {
+	t := c.pass.Info.TypeOf(val)
+	if t == nil || !(flow.IsSliceType(t) || isString(t)) {
+		return nil
+	}
+	for _, o := range c.fn.Origins(val, c.sums.Views) {
+		if o.Narrowed && c.large(o, 0) {
+			return o.Node
+		}
+	}
+	return nil
+}
+
+func isString(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Info()&types.IsString != 0
+}
+
+// large reports whether an origin is storage the rule can prove is large.
+func (c *pinCheck) large(o flow.Origin, depth int) bool {
+	if depth > 4 {
+		return false
+	}
+	info := c.pass.Info
+	switch o.Kind {
+	case flow.OriginCall:
+		call, ok := o.Node.(*ast.CallExpr)
+		if !ok || o.Index != 0 {
+			return false
+		}
+		fn := rewrite.Callee(info, call)
+		return fn != nil && largeReaders[fn.FullName()]
+	case flow.OriginMake:
+		return c.largeMake(o.Node.(*ast.CallExpr))
+	case flow.OriginFresh:
+		// string(data) / []byte(s) of a whole large input is large too.
+		call, ok := o.Node.(*ast.CallExpr)
+		if !ok || len(call.Args) != 1 {
+			return false
+		}
+		if tv, ok := info.Types[call.Fun]; !ok || !tv.IsType() {
+			return false
+		}
+		for _, a := range c.fn.Origins(call.Args[0], c.sums.Views) {
+			if !a.Narrowed && c.large(a, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// largeMake: make([]T, n[, m]) with a non-constant size, or a constant size
+// of at least the configured number of bytes.
+func (c *pinCheck) largeMake(call *ast.CallExpr) bool {
+	t := c.pass.Info.TypeOf(call)
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok || len(call.Args) < 2 {
+		return false
+	}
+	elem := types.SizesFor("gc", "amd64").Sizeof(s.Elem())
+	if elem == 0 {
+		elem = 1
+	}
+	var most int64
+	for _, a := range call.Args[1:] {
+		tv, ok := c.pass.Info.Types[a]
+		if !ok || tv.Value == nil {
+			return true // non-constant size
+		}
+		n, exact := constant.Int64Val(tv.Value)
+		if !exact {
+			return true
+		}
+		if n > most {
+			most = n
+		}
+	}
+	return most*elem >= c.pass.Settings.LargeSize
+}
+
+// escapes reports whether a local container leaves the function: it is a
+// named result, or returned (directly, by address, or inside a literal).
+func (c *pinCheck) escapes(v *types.Var) bool {
+	if c.fn.IsResult(v) {
+		return true
+	}
+	found := false
+	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if _, ok := n.(*ast.FuncLit); ok {
+			return false // a closure's return is not the function's
+		}
+		ret, ok := n.(*ast.ReturnStmt)
+		if !ok {
+			return true
+		}
+		for _, r := range ret.Results {
+			for _, val := range flow.Stored(c.pass.Info, r) {
+				if root := flow.Root(val); root != nil && c.fn.VarOf(root) == v {
+					found = true
+				}
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// longLived reports whether storing into lhs keeps the value beyond the
+// function, and names the kind of place.
+func (c *pinCheck) longLived(lhs ast.Expr, rhs ast.Expr) (string, bool) {
+	root := flow.Root(lhs)
+	if root == nil || root.Name == "_" {
+		return "", false
+	}
+	v := c.fn.VarOf(root)
+	if v == nil {
+		return "", false
+	}
+	_, bare := ast.Unparen(lhs).(*ast.Ident)
+	switch {
+	case flow.IsPackageLevel(v):
+		if bare {
+			return "stored in a package-level variable", true
+		}
+		return "stored in a " + placeKind(c.pass.Info, lhs) + " of a package-level variable", true
+	case bare:
+		// out = append(out, x) and e := &T{F: x} keep x only if the local
+		// leaves the function.
+		if isContainerValue(c.pass.Info, rhs) && c.escapes(v) {
+			return "stored in a value returned to the caller", true
+		}
+		return "", false
+	case c.fn.IsParam(v) && flow.Indirect(c.pass.Info, lhs):
+		return "stored in a " + placeKind(c.pass.Info, lhs), true
+	case !c.fn.IsParam(v) && c.escapes(v):
+		return "stored in a " + placeKind(c.pass.Info, lhs) + " of a returned value", true
+	}
+	return "", false
+}
+
+// isContainerValue reports whether e builds a value that holds other values:
+// an append, a composite literal, or the address of one.
+func isContainerValue(info *types.Info, e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		return flow.IsBuiltin(info, x, "append")
+	case *ast.CompositeLit:
+		return true
+	case *ast.UnaryExpr:
+		_, ok := ast.Unparen(x.X).(*ast.CompositeLit)
+		return x.Op == token.AND && ok
+	}
+	return false
+}
+
+func placeKind(info *types.Info, lhs ast.Expr) string {
+	switch x := ast.Unparen(lhs).(type) {
+	case *ast.IndexExpr:
+		if t := info.TypeOf(x.X); t != nil {
+			if _, ok := t.Underlying().(*types.Map); ok {
+				return "map element"
+			}
+		}
+		return "slice element"
+	case *ast.SelectorExpr:
+		return "field"
+	}
+	return "location"
+}
+
+func (c *pinCheck) check() {
+	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
+		switch s := n.(type) {
+		case *ast.AssignStmt:
+			if (s.Tok != token.ASSIGN && s.Tok != token.DEFINE) || len(s.Lhs) != len(s.Rhs) {
+				return true
+			}
+			for i, lhs := range s.Lhs {
+				if place, ok := c.longLived(lhs, s.Rhs[i]); ok {
+					c.checkValues(s.Rhs[i], place)
+				}
+			}
+		case *ast.SendStmt:
+			c.checkValues(s.Value, "sent on a channel")
+		case *ast.ReturnStmt:
+			if c.inClosure(s) {
+				return true
+			}
+			for _, r := range s.Results {
+				switch x := ast.Unparen(r).(type) {
+				case *ast.UnaryExpr:
+					if x.Op == token.AND {
+						c.checkValues(r, "returned by pointer")
+					}
+				case *ast.FuncLit:
+					c.checkValues(r, "returned")
+				}
+			}
+		case *ast.CallExpr:
+			c.checkCall(s)
+		}
+		return true
+	})
+}
+
+func (c *pinCheck) inClosure(n ast.Node) bool {
+	in := false
+	ast.Inspect(c.fn.Decl.Body, func(m ast.Node) bool {
+		if lit, ok := m.(*ast.FuncLit); ok && flow.Within(n, lit) {
+			in = true
+		}
+		return !in
+	})
+	return in
+}
+
+// checkCall reports pinned values passed to a callee that retains them,
+// unless the callee's receiver is a local that does not leave the function.
+func (c *pinCheck) checkCall(call *ast.CallExpr) {
+	s, ok := c.sums.Call(call)
+	if !ok || s.Retains == 0 {
+		return
+	}
+	if recv := c.sums.Arg(call, -1); len(recv) == 1 {
+		if root := flow.Root(recv[0]); root != nil {
+			if v := c.fn.VarOf(root); v != nil && !flow.IsPackageLevel(v) && !c.fn.IsParam(v) && !c.escapes(v) {
+				return
+			}
+		}
+	}
+	name := rewrite.ExprText(c.pass.Fset, call.Fun)
+	s.Retains.Each(func(i int) {
+		if i < 0 {
+			return
+		}
+		for _, a := range c.sums.Arg(call, i) {
+			c.checkValues(a, "passed to "+name+", which retains it")
+		}
+	})
+}
+
+// checkValues reports every pinned value that storing e keeps.
+func (c *pinCheck) checkValues(e ast.Expr, place string) {
+	for _, val := range flow.Stored(c.pass.Info, e) {
+		if lit, ok := ast.Unparen(val).(*ast.FuncLit); ok {
+			for _, id := range c.fn.CapturedVars(lit) {
+				if origin := c.pinned(id); origin != nil {
+					c.pass.Report(rewrite.Diagnostic{Pos: id.Pos(), Message: c.message(id, origin, "captured by a closure that is "+place)})
+				}
+			}
+			continue
+		}
+		if origin := c.pinned(val); origin != nil {
+			c.pass.Report(rewrite.Diagnostic{
+				Pos: val.Pos(), End: val.End(),
+				Message: c.message(val, origin, place),
+				Fix:     rewrite.CloneFix(c.pass, val),
+			})
+		}
+	}
+}
+
+func (c *pinCheck) message(val ast.Expr, origin ast.Node, how string) string {
+	src := "large storage"
+	if e, ok := origin.(ast.Expr); ok {
+		src = rewrite.ExprText(c.pass.Fset, e)
+	}
+	return fmt.Sprintf("%s is part of %s and is %s: it keeps the whole backing array alive; copy it", rewrite.ExprText(c.pass.Fset, val), src, how)
+}
