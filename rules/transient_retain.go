@@ -9,6 +9,7 @@ import (
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
+	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
 
 // TransientRetain reports bytes that are only valid until the next call
@@ -73,6 +74,7 @@ type transientSource struct {
 
 type transientCheck struct {
 	pass       *rewrite.Pass
+	sums       *summary.Table
 	fn         *flow.Func
 	writeParam *types.Var
 	mutations  map[*types.Var][]token.Pos // calls that modify a bytes.Buffer
@@ -80,12 +82,16 @@ type transientCheck struct {
 }
 
 func runTransientRetain(p *rewrite.Pass) {
+	var sums *summary.Table
 	for _, file := range p.Files {
 		if !mayHaveTransient(file) {
 			continue
 		}
-		for _, fn := range flow.Funcs(p.Info, p.Pkg, file) {
-			c := &transientCheck{pass: p, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}}
+		if sums == nil {
+			sums = summary.For(p)
+		}
+		for _, fn := range sums.Funcs(file) {
+			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}}
 			c.prepare()
 			c.checkStores()
 		}
@@ -401,28 +407,33 @@ func (c *transientCheck) capturedSource(v *types.Var, lit *ast.FuncLit) *transie
 	return c.transient(def.RHS, 1)
 }
 
-// checkRetainingCall reports views passed to calls the knowledge table says
-// retain their argument (sync.Map.Store, list.PushBack...) on a receiver
-// that outlives the view.
+// checkRetainingCall reports views passed to calls whose summary says they
+// retain the argument (sync.Map.Store, list.PushBack, a function of this
+// module that stores it). A method's receiver must outlive the view; a plain
+// function retains into something global.
 func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
-	facts, ok := knowledge.Lookup(rewrite.Callee(c.pass.Info, call))
-	if !ok || len(facts.Retains) == 0 {
+	s, ok := c.sums.Call(call)
+	if !ok || s.Retains == 0 {
 		return
 	}
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || c.pass.Info.Selections[sel] == nil {
-		return
-	}
-	for _, i := range facts.Retains {
-		if i < 0 || i >= len(call.Args) {
-			continue
+	recv := c.sums.Arg(call, -1)
+	s.Retains.Each(func(i int) {
+		if i < 0 {
+			return
 		}
-		for _, val := range flow.Stored(c.pass.Info, call.Args[i]) {
-			if src := c.transient(val, 0); src != nil && c.outlives(sel.X, src, call) {
-				c.report(val, src, "")
+		for _, a := range c.sums.Arg(call, i) {
+			for _, val := range flow.Stored(c.pass.Info, a) {
+				src := c.transient(val, 0)
+				if src == nil {
+					continue
+				}
+				if len(recv) == 1 && !c.outlives(recv[0], src, call) {
+					continue
+				}
+				c.report(val, src, "passed to "+rewrite.ExprText(c.pass.Fset, call.Fun)+", which retains it")
 			}
 		}
-	}
+	})
 }
 
 func (c *transientCheck) report(val ast.Expr, src *transientSource, how string) {
@@ -441,7 +452,7 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 	if how == "" {
 		how = "retained"
 	}
-	name := types.ExprString(val)
+	name := rewrite.ExprText(c.pass.Fset, val)
 	switch src.kind {
 	case kindWriteParam:
 		return fmt.Sprintf("%s is %s, but io.Writer implementations must not retain p; copy it", name, how)
@@ -449,7 +460,7 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 		if ast.Unparen(val) == src.expr {
 			return fmt.Sprintf("%s is %s, but it is only valid until the buffer is next modified, which happens while it is kept; copy it", name, how)
 		}
-		return fmt.Sprintf("%s is %s, but it aliases %s, valid only until the buffer is next modified, which happens while it is kept; copy it", name, how, types.ExprString(src.expr))
+		return fmt.Sprintf("%s is %s, but it aliases %s, valid only until the buffer is next modified, which happens while it is kept; copy it", name, how, rewrite.ExprText(c.pass.Fset, src.expr))
 	case kindReadBuf:
 		return fmt.Sprintf("%s is %s, but the next read of the loop overwrites the buffer; copy it", name, how)
 	}
@@ -462,5 +473,5 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 	if ast.Unparen(val) == src.expr {
 		return fmt.Sprintf("%s is overwritten by %s but is %s; copy it", name, until, how)
 	}
-	return fmt.Sprintf("%s is %s, but it aliases %s, which %s overwrites; copy it", name, how, types.ExprString(src.expr), until)
+	return fmt.Sprintf("%s is %s, but it aliases %s, which %s overwrites; copy it", name, how, rewrite.ExprText(c.pass.Fset, src.expr), until)
 }
