@@ -29,7 +29,11 @@ func versionAtLeast(v string, minor int) bool {
 	if len(parts) < 2 || parts[0] != "1" {
 		return true
 	}
-	n, err := strconv.Atoi(strings.TrimRightFunc(parts[1], func(r rune) bool { return r < '0' || r > '9' }))
+	digits := parts[1]
+	if i := strings.IndexFunc(digits, func(r rune) bool { return r < '0' || r > '9' }); i >= 0 {
+		digits = digits[:i] // go1.20rc1
+	}
+	n, err := strconv.Atoi(digits)
 	if err != nil {
 		return true
 	}

@@ -1,0 +1,307 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// hazard is a file with one transient-retain finding that has a fix.
+const hazard = `package p
+
+import "bufio"
+
+func keep(sc *bufio.Scanner, m map[int][]byte) {
+	for i := 0; sc.Scan(); i++ {
+		m[i] = sc.Bytes()
+	}
+}
+`
+
+const hazardFixed = `package p
+
+import (
+	"bufio"
+	"bytes"
+)
+
+func keep(sc *bufio.Scanner, m map[int][]byte) {
+	for i := 0; sc.Scan(); i++ {
+		m[i] = bytes.Clone(sc.Bytes())
+	}
+}
+`
+
+// module writes a module with the given files (go.mod added when absent)
+// into a temporary directory and sets up a hermetic go command.
+func module(t *testing.T, files map[string]string) string {
+	t.Helper()
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off")
+	t.Setenv("GOTOOLCHAIN", "local")
+	dir := t.TempDir()
+	if _, ok := files["go.mod"]; !ok {
+		files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
+	}
+	for name, content := range files {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	return dir
+}
+
+func gofixslice(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(args, dir, &out, &errb)
+	return out.String(), errb.String(), code
+}
+
+func read(t *testing.T, dir, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+	require.NoError(t, err)
+	return string(b)
+}
+
+func TestReportExitCodes(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": hazard, "q/q.go": "package q\n\nfunc F() int { return 1 }\n"})
+	out, errOut, code := gofixslice(t, dir, "./...")
+	assert.Equal(t, 1, code, errOut)
+	assert.Equal(t, "p/p.go:7:10: transient-retain: sc.Bytes() is overwritten by the next Scan but is retained; copy it\n", out)
+
+	out, _, code = gofixslice(t, dir, "./q")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, out)
+
+	_, errOut, code = gofixslice(t, dir, "-enable", "no-such-rule", "./...")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "no-such-rule")
+
+	out, _, code = gofixslice(t, dir, "-disable", "transient-retain", "./...")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, out)
+}
+
+func TestWriteThenCleanAndVet(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": hazard})
+	info, err := os.Stat(filepath.Join(dir, "p/p.go"))
+	require.NoError(t, err)
+	require.NoError(t, os.Chmod(filepath.Join(dir, "p/p.go"), 0o640))
+
+	_, errOut, code := gofixslice(t, dir, "-w", "./...")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, hazardFixed, read(t, dir, "p/p.go"))
+	info, err = os.Stat(filepath.Join(dir, "p/p.go"))
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o640), info.Mode().Perm(), "file mode kept")
+
+	out, _, code := gofixslice(t, dir, "./...")
+	assert.Equal(t, 0, code, "second run finds nothing")
+	assert.Empty(t, out)
+
+	vet := exec.Command("go", "vet", "./...")
+	vet.Dir = dir
+	b, err := vet.CombinedOutput()
+	require.NoError(t, err, "go vet on the fixed module: %s", b)
+
+	leftovers, _ := filepath.Glob(filepath.Join(dir, "p", ".*gofixslice*"))
+	assert.Empty(t, leftovers, "no temporary files left behind")
+}
+
+func TestListAndDiffApplyWithGitApply(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": hazard, "p/other.go": "package p\n"})
+	out, _, code := gofixslice(t, dir, "-l", "./...")
+	assert.Equal(t, 1, code)
+	assert.Equal(t, "p/p.go\n", out)
+
+	diff, _, code := gofixslice(t, dir, "-d", "./...")
+	assert.Equal(t, 1, code)
+	require.Contains(t, diff, "--- a/p/p.go\n+++ b/p/p.go\n")
+	assert.Equal(t, hazard, read(t, dir, "p/p.go"), "-d writes nothing")
+
+	git := func(args ...string) {
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Stdin = strings.NewReader(diff)
+		b, err := cmd.CombinedOutput()
+		require.NoError(t, err, "git %v: %s", args, b)
+	}
+	git("init", "-q")
+	git("apply", "--check", "-")
+	git("apply", "-")
+	assert.Equal(t, hazardFixed, read(t, dir, "p/p.go"))
+}
+
+func TestSingleFileArgumentRewritesOnlyThatFile(t *testing.T) {
+	sibling := strings.Replace(hazard, "func keep(", "func keep2(", 1)
+	dir := module(t, map[string]string{"p/a.go": hazard, "p/b.go": sibling})
+	_, errOut, code := gofixslice(t, dir, "-w", "p/a.go")
+	require.Equal(t, 0, code, errOut)
+	assert.Equal(t, hazardFixed, read(t, dir, "p/a.go"))
+	assert.Equal(t, sibling, read(t, dir, "p/b.go"), "sibling untouched")
+
+	out, _, code := gofixslice(t, dir, "p/b.go")
+	assert.Equal(t, 1, code)
+	assert.True(t, strings.HasPrefix(out, "p/b.go:7:10: transient-retain:"), out)
+}
+
+func TestSyntaxErrorInOnePackageOthersStillFixed(t *testing.T) {
+	dir := module(t, map[string]string{
+		"bad/bad.go": "package bad\n\nfunc broken( {\n",
+		"p/p.go":     hazard,
+	})
+	_, errOut, code := gofixslice(t, dir, "-w", "./...")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "bad/bad.go:3:")
+	assert.Equal(t, hazardFixed, read(t, dir, "p/p.go"), "the good package is still fixed")
+}
+
+func TestTypeErrorNamesFileAndPosition(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": "package p\n\nvar x int = \"s\"\n"})
+	_, errOut, code := gofixslice(t, dir, "./...")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "p/p.go:3:13")
+}
+
+func TestGeneratedFileUntouched(t *testing.T) {
+	gen := "// Code generated by hand. DO NOT EDIT.\n\n" + hazard
+	dir := module(t, map[string]string{"p/p.go": gen})
+	out, _, code := gofixslice(t, dir, "-w", "./...")
+	assert.Equal(t, 0, code)
+	assert.Empty(t, out)
+	assert.Equal(t, gen, read(t, dir, "p/p.go"))
+}
+
+func TestCRLFAndBOMKept(t *testing.T) {
+	withBlank := strings.Replace(hazard, "func keep", "// keep keeps.\n\n\nfunc keep", 1)
+	crlf := strings.ReplaceAll(withBlank, "\n", "\r\n")
+	bom := "\xEF\xBB\xBF" + hazard
+	dir := module(t, map[string]string{"p/p.go": crlf, "q/q.go": strings.Replace(bom, "package p", "package q", 1)})
+	_, errOut, code := gofixslice(t, dir, "-w", "./...")
+	require.Equal(t, 0, code, errOut)
+	wantCRLF := strings.ReplaceAll(strings.Replace(hazardFixed, "func keep", "// keep keeps.\n\n\nfunc keep", 1), "\n", "\r\n")
+	// gofmt collapses the two blank lines to one, as it would on LF input.
+	wantCRLF = strings.Replace(wantCRLF, "\r\n\r\n\r\nfunc", "\r\n\r\nfunc", 1)
+	assert.Equal(t, wantCRLF, read(t, dir, "p/p.go"))
+	assert.Equal(t, "\xEF\xBB\xBF"+strings.Replace(hazardFixed, "package p", "package q", 1), read(t, dir, "q/q.go"))
+}
+
+func TestDuplicateImportPath(t *testing.T) {
+	src := `package p
+
+import (
+	"bufio"
+	"bytes"
+	b2 "bytes"
+)
+
+var _ = b2.MinRead + bytes.MinRead
+
+func keep(sc *bufio.Scanner, m map[int][]byte) {
+	for i := 0; sc.Scan(); i++ {
+		m[i] = sc.Bytes()
+	}
+}
+`
+	dir := module(t, map[string]string{"p/p.go": src})
+	_, errOut, code := gofixslice(t, dir, "-w", "./...")
+	require.Equal(t, 0, code, errOut)
+	want := strings.Replace(src, "m[i] = sc.Bytes()", "m[i] = bytes.Clone(sc.Bytes())", 1)
+	assert.Equal(t, want, read(t, dir, "p/p.go"), "both imports kept, the plain one reused")
+}
+
+func TestReadOnlyFileErrorOthersWritten(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": hazard, "q/q.go": strings.Replace(hazard, "package p", "package q", 1)})
+	ro := filepath.Join(dir, "p/p.go")
+	require.NoError(t, os.Chmod(ro, 0o444))
+	_, errOut, code := gofixslice(t, dir, "-w", "./...")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "p/p.go: file is read-only")
+	assert.Equal(t, hazard, read(t, dir, "p/p.go"))
+	assert.Equal(t, strings.Replace(hazardFixed, "package p", "package q", 1), read(t, dir, "q/q.go"))
+}
+
+func TestJSONOutput(t *testing.T) {
+	dir := module(t, map[string]string{"p/p.go": hazard})
+	out, _, code := gofixslice(t, dir, "-json", "./...")
+	assert.Equal(t, 1, code)
+	var got struct {
+		Findings []struct {
+			Rule    string `json:"rule"`
+			File    string `json:"file"`
+			Line    int    `json:"line"`
+			Column  int    `json:"column"`
+			Fixable bool   `json:"fixable"`
+			Edits   []struct {
+				Start   int    `json:"start"`
+				End     int    `json:"end"`
+				NewText string `json:"new_text"`
+			} `json:"edits"`
+		} `json:"findings"`
+		Errors []string `json:"errors"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.Len(t, got.Findings, 1)
+	f := got.Findings[0]
+	assert.Equal(t, "transient-retain", f.Rule)
+	assert.Equal(t, "p/p.go", f.File)
+	assert.Equal(t, 7, f.Line)
+	assert.True(t, f.Fixable)
+	// Applying the edits (from the end) to the original gives the fix.
+	src := hazard
+	for i := len(f.Edits) - 1; i >= 0; i-- {
+		e := f.Edits[i]
+		src = src[:e.Start] + e.NewText + src[e.End:]
+	}
+	assert.Equal(t, hazardFixed, src)
+}
+
+func TestListAndExplain(t *testing.T) {
+	out, _, code := gofixslice(t, "", "-list")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "transient-retain")
+	assert.Contains(t, out, "subslice-pin")
+	out, _, code = gofixslice(t, "", "-explain", "subslice-pin")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "Not reported:")
+	_, _, code = gofixslice(t, "", "-explain", "nope")
+	assert.Equal(t, 2, code)
+}
+
+// TestExampleEndToEnd runs the README's main command on a copy of the
+// bundled example, writes the fixes, and checks that go vet passes and a
+// second run reports nothing.
+func TestExampleEndToEnd(t *testing.T) {
+	src, err := os.ReadDir("../../examples/ingest")
+	require.NoError(t, err)
+	files := map[string]string{}
+	for _, e := range src {
+		b, err := os.ReadFile(filepath.Join("../../examples/ingest", e.Name()))
+		require.NoError(t, err)
+		files["ingest/"+e.Name()] = string(b)
+	}
+	dir := module(t, files)
+	out, _, code := gofixslice(t, dir, "-d", "./...")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, out, "+\t\tlines = append(lines, bytes.Clone(sc.Bytes()))")
+	assert.Contains(t, out, "+\ttitles[path] = bytes.Clone(first)")
+
+	_, errOut, code := gofixslice(t, dir, "-w", "./...")
+	require.Equal(t, 0, code, errOut)
+	out, _, code = gofixslice(t, dir, "./...")
+	assert.Equal(t, 0, code, out)
+	vet := exec.Command("go", "vet", "./...")
+	vet.Dir = dir
+	b, err := vet.CombinedOutput()
+	require.NoError(t, err, "%s", b)
+}
