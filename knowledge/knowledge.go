@@ -31,6 +31,18 @@ type Facts struct {
 	// Pure: calling twice in a row gives the same result with no side
 	// effect, so a rewrite may evaluate the call twice.
 	Pure bool
+	// Fresh: result 0 is newly allocated storage that the caller owns
+	// (nothing else holds it).
+	Fresh bool
+	// Secret: result 0 is secret key material (a key-derivation result, a
+	// shared secret, a private key's bytes). Secret implies Fresh.
+	Secret bool
+	// Resets: the call empties the receiver for reuse (bytes.Buffer.Reset).
+	// Any method Reset() with no parameters counts too (see IsReset).
+	Resets bool
+	// ResetsIfZero: the call empties the receiver when argument 0 is the
+	// constant 0 (bytes.Buffer.Truncate(0)).
+	ResetsIfZero bool
 }
 
 // recv is the receiver pseudo-index.
@@ -47,8 +59,8 @@ var table = map[string]Facts{
 	// bytes.Buffer: Bytes is a view valid until the next modification.
 	"(*bytes.Buffer).Bytes":       {ViewOf: []int{recv}, Pure: true},
 	"(*bytes.Buffer).String":      {Copies: []int{recv}, Pure: true},
-	"(*bytes.Buffer).Reset":       {Mutates: true},
-	"(*bytes.Buffer).Truncate":    {Mutates: true},
+	"(*bytes.Buffer).Reset":       {Mutates: true, Resets: true},
+	"(*bytes.Buffer).Truncate":    {Mutates: true, ResetsIfZero: true},
 	"(*bytes.Buffer).Grow":        {Mutates: true},
 	"(*bytes.Buffer).Write":       {Mutates: true, Copies: []int{0}},
 	"(*bytes.Buffer).WriteString": {Mutates: true, Copies: []int{0}},
@@ -56,6 +68,7 @@ var table = map[string]Facts{
 	"(*bytes.Buffer).WriteRune":   {Mutates: true},
 	"(*bytes.Buffer).ReadFrom":    {Mutates: true},
 	"(*strings.Builder).Write":    {Copies: []int{0}},
+	"(*strings.Builder).Reset":    {Resets: true},
 
 	// Functions returning views of their argument.
 	"bytes.TrimSpace":                     {ViewOf: []int{0}, Pure: true},
@@ -90,9 +103,9 @@ var table = map[string]Facts{
 	"(*regexp.Regexp).FindAllString":      {ViewOf: []int{0}},
 
 	// Copies.
-	"bytes.Clone":                               {Copies: []int{0}, Pure: true},
+	"bytes.Clone":                               {Copies: []int{0}, Pure: true, Fresh: true},
 	"strings.Clone":                             {Copies: []int{0}, Pure: true},
-	"slices.Clone":                              {Copies: []int{0}},
+	"slices.Clone":                              {Copies: []int{0}, Fresh: true},
 	"crypto/aes.NewCipher":                      {Copies: []int{0}},
 	"crypto/des.NewCipher":                      {Copies: []int{0}},
 	"crypto/des.NewTripleDESCipher":             {Copies: []int{0}},
@@ -101,9 +114,41 @@ var table = map[string]Facts{
 	"golang.org/x/crypto/chacha20poly1305.New":  {Copies: []int{0}},
 	"golang.org/x/crypto/chacha20poly1305.NewX": {Copies: []int{0}},
 
+	// Key derivation and key agreement: fresh secret key material. The
+	// secret and salt arguments are read, never kept.
+	"crypto/pbkdf2.Key":                                {Copies: []int{2}, Secret: true, Fresh: true},
+	"crypto/hkdf.Key":                                  {Copies: []int{1, 2}, Secret: true, Fresh: true},
+	"crypto/hkdf.Extract":                              {Copies: []int{1, 2}, Secret: true, Fresh: true},
+	"crypto/hkdf.Expand":                               {Copies: []int{1}, Secret: true, Fresh: true},
+	"(*crypto/ecdh.PrivateKey).ECDH":                   {Secret: true, Fresh: true},
+	"(*crypto/ecdh.PrivateKey).Bytes":                  {Secret: true, Fresh: true},
+	"(*crypto/mlkem.DecapsulationKey768).Decapsulate":  {Copies: []int{0}, Secret: true, Fresh: true},
+	"(*crypto/mlkem.DecapsulationKey1024).Decapsulate": {Copies: []int{0}, Secret: true, Fresh: true},
+	"(*crypto/mlkem.DecapsulationKey768).Bytes":        {Secret: true, Fresh: true},
+	"(*crypto/mlkem.DecapsulationKey1024).Bytes":       {Secret: true, Fresh: true},
+	"golang.org/x/crypto/pbkdf2.Key":                   {Copies: []int{0, 1}, Secret: true, Fresh: true},
+	"golang.org/x/crypto/scrypt.Key":                   {Copies: []int{0, 1}, Secret: true, Fresh: true},
+	"golang.org/x/crypto/argon2.Key":                   {Copies: []int{0, 1}, Secret: true, Fresh: true},
+	"golang.org/x/crypto/argon2.IDKey":                 {Copies: []int{0, 1}, Secret: true, Fresh: true},
+	"golang.org/x/crypto/hkdf.Extract":                 {Copies: []int{1, 2}, Secret: true, Fresh: true},
+	"golang.org/x/crypto/curve25519.X25519":            {Copies: []int{0, 1}, Secret: true, Fresh: true},
+	"crypto/cipher.NewCTR":                             {Copies: []int{1}},
+	"crypto/cipher.NewCBCEncrypter":                    {Copies: []int{1}},
+	"crypto/cipher.NewCBCDecrypter":                    {Copies: []int{1}},
+	"crypto/cipher.NewGCMWithNonceSize":                {Copies: []int{0}},
+	"crypto/cipher.NewGCMWithTagSize":                  {Copies: []int{0}},
+	"crypto/hmac.Equal":                                {Copies: []int{0, 1}, Pure: true},
+	"crypto/subtle.ConstantTimeCompare":                {Copies: []int{0, 1}, Pure: true},
+	"bytes.Equal":                                      {Copies: []int{0, 1}, Pure: true},
+	"crypto/sha256.Sum256":                             {Copies: []int{0}, Pure: true},
+	"crypto/sha512.Sum512":                             {Copies: []int{0}, Pure: true},
+	"encoding/hex.EncodeToString":                      {Copies: []int{0}, Pure: true},
+	"(*encoding/base64.Encoding).EncodeToString":       {Copies: []int{0}, Pure: true},
+
 	// Reads into a buffer argument.
-	"io.ReadFull":    {ReadsInto: []int{1}},
-	"io.ReadAtLeast": {ReadsInto: []int{1}},
+	"io.ReadFull":      {ReadsInto: []int{1}},
+	"io.ReadAtLeast":   {ReadsInto: []int{1}},
+	"crypto/rand.Read": {ReadsInto: []int{0}},
 
 	// Retains arguments.
 	"(*sync.Map).Store":                   {Retains: []int{0, 1}},
@@ -152,6 +197,27 @@ func namedOf(t types.Type) *types.Named {
 	n, _ := types.Unalias(t).(*types.Named)
 	return n
 }
+
+// IsReset reports whether calling fn empties its receiver for reuse: a
+// table entry (Truncate only when firstArgZero), or any method Reset with
+// no parameters, the convention of bytes.Buffer, strings.Builder, hash.Hash
+// and most pooled types.
+func IsReset(fn *types.Func, firstArgZero bool) bool {
+	if fn == nil {
+		return false
+	}
+	if f, ok := Lookup(fn); ok && (f.Resets || (f.ResetsIfZero && firstArgZero)) {
+		return true
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	return ok && sig.Recv() != nil && fn.Name() == "Reset" && sig.Params().Len() == 0
+}
+
+// PoolPut and PoolGet are the sync.Pool methods, by types.Func.FullName.
+const (
+	PoolPut = "(*sync.Pool).Put"
+	PoolGet = "(*sync.Pool).Get"
+)
 
 // Has reports whether idx is in list.
 func Has(list []int, idx int) bool {

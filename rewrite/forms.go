@@ -226,3 +226,225 @@ func ExprText(fset *token.FileSet, e ast.Node) string {
 	}
 	return b.String()
 }
+
+// The zeroing form: clear(x) (Go 1.21) or, for older files, a loop storing
+// the zero value of the element type.
+
+// CanZero reports whether a zeroing statement for the slice x can be built
+// in the file that holds it: always with clear (Go 1.21, clear not
+// shadowed at x); for the fallback loop, x must be side-effect free (it is
+// evaluated twice) and the element type's zero value must be writable.
+func CanZero(p *Pass, x ast.Expr) bool {
+	file := p.FileOf(x.Pos())
+	if file == nil {
+		return false
+	}
+	s, ok := typeOfSlice(p.Info.TypeOf(x))
+	if !ok {
+		return false
+	}
+	if versionAtLeast(p.FileVersion(file), 21) && builtinVisible(p, "clear", x.Pos()) {
+		return true
+	}
+	return SideEffectFree(p.Info, x) && zeroValueKnown(p, s.Elem(), x.Pos())
+}
+
+// ZeroStmt returns a statement that sets every element of the slice x to
+// its zero value: clear(x) when the file's Go version allows it and clear
+// is not shadowed at x, else `for i := range x { x[i] = zero }` with a loop
+// variable that does not clash with the names x uses. x is cloned, never
+// moved.
+func ZeroStmt(c *FixContext, x ast.Expr) (dst.Stmt, error) {
+	if c.AtLeast(21) && builtinVisible(c.Pass, "clear", x.Pos()) {
+		arg, err := c.cloneOf(x)
+		if err != nil {
+			return nil, err
+		}
+		return &dst.ExprStmt{X: &dst.CallExpr{Fun: dst.NewIdent("clear"), Args: []dst.Expr{arg}}}, nil
+	}
+	return c.zeroLoop(x)
+}
+
+// ZeroDeferStmt returns `defer clear(x)`, or for older files
+// `defer func() { for i := range x { x[i] = zero } }()`. The fallback reads
+// x when the function returns rather than at the defer statement: use it
+// only for an x that is not reassigned after it.
+func ZeroDeferStmt(c *FixContext, x ast.Expr) (dst.Stmt, error) {
+	st, err := ZeroStmt(c, x)
+	if err != nil {
+		return nil, err
+	}
+	if es, ok := st.(*dst.ExprStmt); ok {
+		return &dst.DeferStmt{Call: es.X.(*dst.CallExpr)}, nil
+	}
+	st.Decorations().Before = dst.NewLine
+	st.Decorations().After = dst.NewLine
+	lit := &dst.FuncLit{
+		Type: &dst.FuncType{Func: true, Params: &dst.FieldList{}},
+		Body: &dst.BlockStmt{List: []dst.Stmt{st}},
+	}
+	return &dst.DeferStmt{Call: &dst.CallExpr{Fun: lit}}, nil
+}
+
+// ZeroBeforeFix returns a fix inserting the zeroing statement of the slice
+// x right before statement stmt, or nil when no safe form exists.
+func ZeroBeforeFix(p *Pass, stmt ast.Stmt, x ast.Expr) *Fix {
+	if !CanZero(p, x) {
+		return nil
+	}
+	return &Fix{Message: "zero it first", Edit: func(c *FixContext) error {
+		st, err := ZeroStmt(c, x)
+		if err != nil {
+			return err
+		}
+		return c.InsertBefore(stmt, st)
+	}}
+}
+
+func typeOfSlice(t types.Type) (*types.Slice, bool) {
+	if t == nil {
+		return nil, false
+	}
+	s, ok := t.Underlying().(*types.Slice)
+	return s, ok
+}
+
+// builtinVisible reports whether name denotes the universe's built-in at
+// position at (no local or package-level declaration shadows it).
+func builtinVisible(p *Pass, name string, at token.Pos) bool {
+	scope := p.Pkg.Scope().Innermost(at)
+	if scope == nil {
+		scope = p.Pkg.Scope()
+	}
+	_, obj := scope.LookupParent(name, at)
+	return obj != nil && obj == types.Universe.Lookup(name)
+}
+
+// cloneOf returns a copy of the dst form of the type-checked expression x,
+// without the comments attached around it.
+func (c *FixContext) cloneOf(x ast.Expr) (dst.Expr, error) {
+	n := c.Dst(x)
+	if n == nil {
+		return nil, fmt.Errorf("no dst node for %s", ExprText(c.Pass.Fset, x))
+	}
+	e := dst.Clone(n).(dst.Expr)
+	d := e.Decorations()
+	d.Before, d.After = dst.None, dst.None
+	d.Start, d.End = nil, nil
+	return e, nil
+}
+
+func (c *FixContext) zeroLoop(x ast.Expr) (dst.Stmt, error) {
+	s, ok := typeOfSlice(c.Pass.Info.TypeOf(x))
+	if !ok {
+		return nil, fmt.Errorf("%s is not a slice", ExprText(c.Pass.Fset, x))
+	}
+	if !SideEffectFree(c.Pass.Info, x) {
+		return nil, fmt.Errorf("%s would be evaluated twice", ExprText(c.Pass.Fset, x))
+	}
+	zero, err := c.zeroValue(s.Elem(), x.Pos())
+	if err != nil {
+		return nil, err
+	}
+	used := map[string]bool{}
+	ast.Inspect(x, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			used[id.Name] = true
+		}
+		return true
+	})
+	dst.Inspect(zero, func(n dst.Node) bool {
+		if id, ok := n.(*dst.Ident); ok {
+			used[id.Name] = true
+		}
+		return true
+	})
+	name := ""
+	for _, cand := range []string{"i", "j", "k", "n", "idx"} {
+		if !used[cand] {
+			name = cand
+			break
+		}
+	}
+	for i := 0; name == ""; i++ {
+		if cand := fmt.Sprintf("i%d", i); !used[cand] {
+			name = cand
+		}
+	}
+	rangeX, err := c.cloneOf(x)
+	if err != nil {
+		return nil, err
+	}
+	elemX, err := c.cloneOf(x)
+	if err != nil {
+		return nil, err
+	}
+	assign := &dst.AssignStmt{
+		Lhs: []dst.Expr{&dst.IndexExpr{X: parenIfNeeded(elemX), Index: dst.NewIdent(name)}},
+		Tok: token.ASSIGN,
+		Rhs: []dst.Expr{zero},
+	}
+	assign.Decs.Before, assign.Decs.After = dst.NewLine, dst.NewLine
+	return &dst.RangeStmt{
+		Key:  dst.NewIdent(name),
+		Tok:  token.DEFINE,
+		X:    rangeX,
+		Body: &dst.BlockStmt{List: []dst.Stmt{assign}},
+	}, nil
+}
+
+// zeroValueKnown reports whether zeroValue can write the zero value of t.
+func zeroValueKnown(p *Pass, t types.Type, at token.Pos) bool {
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		return u.Info()&(types.IsNumeric|types.IsString|types.IsBoolean) != 0 || u.Kind() == types.UnsafePointer
+	case *types.Pointer, *types.Slice, *types.Map, *types.Chan, *types.Signature, *types.Interface:
+		return builtinVisible(p, "nil", at)
+	case *types.Struct, *types.Array:
+		n, ok := types.Unalias(t).(*types.Named)
+		if !ok || n.TypeArgs().Len() > 0 || n.Obj().Pkg() == nil {
+			return false
+		}
+		if n.Obj().Pkg() == p.Pkg {
+			scope := p.Pkg.Scope().Innermost(at)
+			if scope == nil {
+				scope = p.Pkg.Scope()
+			}
+			_, obj := scope.LookupParent(n.Obj().Name(), at)
+			return obj == n.Obj()
+		}
+		return n.Obj().Exported()
+	}
+	return false
+}
+
+// zeroValue returns an expression for the zero value of t valid at at.
+func (c *FixContext) zeroValue(t types.Type, at token.Pos) (dst.Expr, error) {
+	if !zeroValueKnown(c.Pass, t, at) {
+		return nil, fmt.Errorf("no zero value expression for %s", t)
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Basic:
+		switch {
+		case u.Info()&types.IsNumeric != 0:
+			return intLit(0), nil
+		case u.Info()&types.IsString != 0:
+			return &dst.BasicLit{Kind: token.STRING, Value: `""`}, nil
+		case u.Info()&types.IsBoolean != 0:
+			return dst.NewIdent("false"), nil
+		}
+		return dst.NewIdent("nil"), nil
+	case *types.Struct, *types.Array:
+		n := types.Unalias(t).(*types.Named)
+		var typ dst.Expr = dst.NewIdent(n.Obj().Name())
+		if n.Obj().Pkg() != c.Pass.Pkg {
+			ref, err := c.Ref(n.Obj().Pkg().Path(), n.Obj().Name(), at)
+			if err != nil {
+				return nil, err
+			}
+			typ = ref
+		}
+		return &dst.CompositeLit{Type: typ}, nil
+	}
+	return dst.NewIdent("nil"), nil
+}

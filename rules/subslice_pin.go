@@ -154,7 +154,10 @@ func (c *pinCheck) largeMake(call *ast.CallExpr) bool {
 	for _, a := range call.Args[1:] {
 		tv, ok := c.pass.Info.Types[a]
 		if !ok || tv.Value == nil {
-			return true // non-constant size
+			// A non-constant size is large input only for a buffer that is
+			// read into; a make sized to what it will hold (a copy, an
+			// arena split into parts that are all used) pins nothing extra.
+			return c.readBuffer(call)
 		}
 		n, exact := constant.Int64Val(tv.Value)
 		if !exact {
@@ -165,6 +168,18 @@ func (c *pinCheck) largeMake(call *ast.CallExpr) bool {
 		}
 	}
 	return most*elem >= c.pass.Settings.LargeSize
+}
+
+// readBuffer reports whether the slice made by call is filled by a read.
+func (c *pinCheck) readBuffer(call *ast.CallExpr) bool {
+	for v := range c.fn.ReadTargets(func(x *ast.CallExpr) *types.Func { return rewrite.Callee(c.pass.Info, x) }) {
+		for _, d := range c.fn.Defs(v) {
+			if d.RHS != nil && ast.Unparen(d.RHS) == call {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // escapes reports whether a local container leaves the function: it is a

@@ -70,6 +70,7 @@ type transientSource struct {
 	expr ast.Expr
 	loop ast.Node // the loop whose next iteration overwrites it, or nil
 	kind transientKind
+	buf  *types.Var // kindReadBuf: the read buffer
 }
 
 type transientCheck struct {
@@ -242,7 +243,7 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		}
 		for _, loop := range c.readBufs[v] {
 			if flow.Within(x, loop) {
-				return &transientSource{expr: x, loop: loop, kind: kindReadBuf}
+				return &transientSource{expr: x, loop: loop, kind: kindReadBuf, buf: v}
 			}
 		}
 		def, ok := c.fn.Reaching(v, x.Pos())
@@ -280,12 +281,11 @@ func (c *transientCheck) bufferBytes(call *ast.CallExpr) *transientSource {
 
 // outlives reports whether a value stored into container by stmt survives
 // the call that overwrites src's storage.
-func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt ast.Node) bool {
+// A call's receiver is written through (the method stores into it), never
+// rebound: pass through=true for it.
+func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt ast.Node, through ...bool) bool {
 	root := flow.Root(container)
-	if root == nil {
-		return false
-	}
-	if root.Name == "_" {
+	if root == nil || root.Name == "_" {
 		return false
 	}
 	v := c.fn.VarOf(root)
@@ -295,28 +295,59 @@ func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt
 	if flow.IsPackageLevel(v) {
 		return true
 	}
+	_, bare := ast.Unparen(container).(*ast.Ident)
+	if len(through) > 0 && through[0] {
+		if c.fn.IsParam(v) {
+			return v != c.writeParam
+		}
+		bare = false
+	}
 	if c.fn.IsParam(v) {
-		return v != c.writeParam
+		// Storing through a parameter writes into the caller's memory;
+		// rebinding the parameter (or a named result) keeps nothing.
+		return v != c.writeParam && !bare && flow.Indirect(c.pass.Info, container)
 	}
 	switch src.kind {
 	case kindWriteParam:
 		return false
 	case kindBuffer:
 		if src.loop == nil {
-			return v.Pos() < src.expr.Pos() && c.usedAfter(v, stmt.End())
+			return !bare && v.Pos() < src.expr.Pos() && c.usedAfter(v, stmt.End())
 		}
 	}
-	if src.loop == nil || !flow.DeclaredOutside(v, src.loop) {
+	// A local keeps the view past the next call only when the call comes
+	// around again: the store is in the loop, the local is declared before
+	// it, and the local is read after the loop or, in the loop, before this
+	// store (a value from an earlier iteration).
+	if src.loop == nil || v.Pos() >= src.loop.Pos() || !flow.Within(stmt, src.loop) {
 		return false
 	}
-	// A local declared outside the loop holds the view past the next
-	// iteration only if it is read after the loop, or read in the loop
-	// before this store (a value from an earlier iteration).
+	if c.readBufs[v] != nil {
+		return false // double buffering: the other buffer is not read into
+	}
+	if src.kind == kindReadBuf && c.refreshedAfter(src, stmt) {
+		return false
+	}
 	for _, u := range c.fn.Uses(v) {
 		if u == root {
 			continue
 		}
 		if u.Pos() >= src.loop.End() || (flow.Within(u, src.loop) && u.Pos() < stmt.End()) {
+			return true
+		}
+	}
+	return false
+}
+
+// refreshedAfter reports whether the read buffer gets new storage after
+// stmt in the loop (buf = make(...)), so the next read does not touch what
+// was stored.
+func (c *transientCheck) refreshedAfter(src *transientSource, stmt ast.Node) bool {
+	for _, d := range c.fn.Defs(src.buf) {
+		if d.End <= stmt.End() || !flow.Within(d.Stmt, src.loop) || d.RHS == nil {
+			continue
+		}
+		if root := flow.Root(d.RHS); root == nil || c.fn.VarOf(root) != src.buf {
 			return true
 		}
 	}
@@ -340,8 +371,19 @@ func (c *transientCheck) checkStores() {
 			if (s.Tok != token.ASSIGN && s.Tok != token.DEFINE) || len(s.Lhs) != len(s.Rhs) {
 				return true
 			}
+			lhsVars := map[*types.Var]bool{}
+			for _, lhs := range s.Lhs {
+				if v := c.fn.VarOf(flow.Root(lhs)); v != nil {
+					lhsVars[v] = true
+				}
+			}
 			for i, lhs := range s.Lhs {
 				for _, val := range flow.Stored(info, s.Rhs[i]) {
+					// buf = buf[n:] and a, b = b, a move views around
+					// between the same variables: nothing new is kept.
+					if v := c.fn.VarOf(flow.Root(val)); v != nil && lhsVars[v] {
+						continue
+					}
 					if src := c.transient(val, 0); src != nil && c.outlives(lhs, src, s) {
 						c.report(val, src, "")
 					}
@@ -427,7 +469,7 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 				if src == nil {
 					continue
 				}
-				if len(recv) == 1 && !c.outlives(recv[0], src, call) {
+				if len(recv) == 1 && !c.outlives(recv[0], src, call, true) {
 					continue
 				}
 				c.report(val, src, "passed to "+rewrite.ExprText(c.pass.Fset, call.Fun)+", which retains it")

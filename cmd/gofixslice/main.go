@@ -17,6 +17,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 
 	"github.com/gofixslice/gofixslice/rewrite"
@@ -49,6 +50,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		explain  = fs.String("explain", "", "print the documentation of a rule and exit")
 		tests    = fs.Bool("test", true, "include _test.go files")
 		tags     = fs.String("tags", "", "comma-separated build tags")
+		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to this file")
 		large    = fs.Int64("large", rewrite.DefaultSettings().LargeSize, "size in bytes from which a constant-size make is large storage (subslice-pin)")
 	)
 	fs.Usage = func() {
@@ -84,6 +86,19 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 			return exitError
 		}
+	}
+	if *cpuprof != "" {
+		f, err := os.Create(*cpuprof)
+		if err != nil {
+			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
+			return exitError
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
+			return exitError
+		}
+		defer pprof.StopCPUProfile()
 	}
 	settings := rewrite.DefaultSettings()
 	settings.LargeSize = *large

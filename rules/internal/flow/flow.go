@@ -11,6 +11,8 @@ import (
 	"go/token"
 	"go/types"
 	"sort"
+
+	"golang.org/x/tools/go/cfg"
 )
 
 // Func is one function declaration with the facts rules ask about it.
@@ -23,6 +25,8 @@ type Func struct {
 	loops   []ast.Node // ForStmt and RangeStmt, in source order
 	defs    map[*types.Var][]Def
 	uses    map[*types.Var][]*ast.Ident
+
+	readTargets map[*types.Var]bool // computed by ReadTargets
 }
 
 // Def is one assignment to a variable.
@@ -351,4 +355,112 @@ func Indirect(info *types.Info, lhs ast.Expr) bool {
 			return false
 		}
 	}
+}
+
+// Graph is the control-flow graph of one function body (a declaration's or
+// a function literal's). Statements inside nested function literals are not
+// part of it.
+type Graph struct {
+	cfg *cfg.CFG
+}
+
+// NewGraph builds the control-flow graph of body. Calls that never return
+// (panic, os.Exit, log.Fatal, t.Fatal...) end their block.
+func NewGraph(info *types.Info, body *ast.BlockStmt) *Graph {
+	return &Graph{cfg: cfg.New(body, func(call *ast.CallExpr) bool { return !NoReturn(info, call) })}
+}
+
+// noReturn lists functions and methods (types.Func.FullName) that never
+// return to their caller.
+var noReturn = map[string]bool{
+	"os.Exit": true, "runtime.Goexit": true,
+	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
+	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
+	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
+	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
+	"(*testing.common).FailNow": true, "(*testing.common).Fatal": true, "(*testing.common).Fatalf": true,
+	"(*testing.common).SkipNow": true, "(*testing.common).Skip": true, "(*testing.common).Skipf": true,
+}
+
+// NoReturn reports whether call certainly does not return: the panic
+// built-in or a standard-library function that exits or unwinds.
+func NoReturn(info *types.Info, call *ast.CallExpr) bool {
+	if IsBuiltin(info, call, "panic") {
+		return true
+	}
+	var id *ast.Ident
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		id = f
+	case *ast.SelectorExpr:
+		id = f.Sel
+	default:
+		return false
+	}
+	fn, ok := info.Uses[id].(*types.Func)
+	return ok && noReturn[fn.FullName()]
+}
+
+// ReachesNextIteration reports whether control, once n has been evaluated,
+// can reach the next iteration of loop (its post statement, or its head when
+// it has none, or the head of a range loop) without leaving the loop first.
+// n must be a statement or expression of the graph's function that lies in
+// loop's body, outside any function literal. Unknown nodes answer false.
+func (g *Graph) ReachesNextIteration(loop ast.Stmt, n ast.Node) bool {
+	var start *cfg.Block
+	for _, b := range g.cfg.Blocks {
+		for _, bn := range b.Nodes {
+			if bn.Pos() <= n.Pos() && n.End() <= bn.End() {
+				start = b
+			}
+		}
+	}
+	if start == nil || !start.Live {
+		return false
+	}
+	isTarget := func(b *cfg.Block) bool {
+		if b.Stmt != loop {
+			return false
+		}
+		switch l := loop.(type) {
+		case *ast.RangeStmt:
+			return b.Kind == cfg.KindRangeLoop
+		case *ast.ForStmt:
+			switch {
+			case l.Post != nil:
+				return b.Kind == cfg.KindForPost
+			case l.Cond != nil:
+				return b.Kind == cfg.KindForLoop
+			default:
+				return b.Kind == cfg.KindForBody
+			}
+		}
+		return false
+	}
+	inside := func(b *cfg.Block) bool {
+		if b.Stmt == nil {
+			return false // a dangling label
+		}
+		if b.Stmt == loop {
+			return b.Kind != cfg.KindForDone && b.Kind != cfg.KindRangeDone
+		}
+		return loop.Pos() <= b.Stmt.Pos() && b.Stmt.End() <= loop.End()
+	}
+	seen := map[*cfg.Block]bool{}
+	queue := append([]*cfg.Block(nil), start.Succs...)
+	for len(queue) > 0 {
+		b := queue[0]
+		queue = queue[1:]
+		if seen[b] {
+			continue
+		}
+		seen[b] = true
+		if isTarget(b) {
+			return true
+		}
+		if inside(b) {
+			queue = append(queue, b.Succs...)
+		}
+	}
+	return false
 }

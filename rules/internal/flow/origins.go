@@ -42,13 +42,20 @@ type ViewsFunc func(call *ast.CallExpr) []ast.Expr
 // storage, so indexing such a value keeps tracing.
 func (f *Func) Origins(e ast.Expr, views ViewsFunc) []Origin {
 	var out []Origin
-	f.origins(e, views, 0, false, &out)
+	f.origins(e, views, 0, false, false, &out)
 	return out
 }
 
-func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed bool, out *[]Origin) {
+// elem is set while tracing an element of a container (parts[i], a range
+// value): the element shares the storage the container's elements were cut
+// from only if the trace reaches a call returning views (strings.Split(s)
+// -> s); any other origin says nothing about the elements.
+func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed, elem bool, out *[]Origin) {
 	add := func(o Origin) {
 		o.Narrowed = narrowed
+		if elem {
+			o = Origin{Kind: OriginUnknown, Node: o.Node, Narrowed: narrowed}
+		}
 		*out = append(*out, o)
 	}
 	if depth > 12 {
@@ -85,7 +92,7 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed bool, ou
 				r := def.Stmt.(*ast.RangeStmt)
 				if f.VarOf(r.Value) == v && IsSliceType(info.TypeOf(r.X)) && sharesStorage(v.Type()) {
 					// for _, part := range parts: part shares parts' storage.
-					f.origins(r.X, views, depth+1, true, out)
+					f.origins(r.X, views, depth+1, true, true, out)
 					return
 				}
 			}
@@ -97,7 +104,7 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed bool, ou
 				if def.Index == 0 {
 					if vs := views(call); vs != nil {
 						for _, a := range vs {
-							f.origins(a, views, depth+1, true, out)
+							f.origins(a, views, depth+1, true, false, out)
 						}
 						return
 					}
@@ -108,18 +115,18 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed bool, ou
 			add(Origin{Kind: OriginUnknown, Node: def.RHS})
 			return
 		}
-		f.origins(def.RHS, views, depth+1, narrowed, out)
+		f.origins(def.RHS, views, depth+1, narrowed, elem, out)
 	case *ast.SliceExpr:
 		if IsFresh(info, x) {
 			add(Origin{Kind: OriginFresh, Node: x})
 			return
 		}
-		f.origins(x.X, views, depth+1, narrowed || x.Low != nil || x.High != nil, out)
+		f.origins(x.X, views, depth+1, narrowed || x.Low != nil || x.High != nil, elem, out)
 	case *ast.IndexExpr:
 		t := info.TypeOf(x.X)
 		if t != nil {
 			if _, isSlice := t.Underlying().(*types.Slice); isSlice && sharesStorage(info.TypeOf(x)) {
-				f.origins(x.X, views, depth+1, true, out)
+				f.origins(x.X, views, depth+1, true, true, out)
 				return
 			}
 		}
@@ -127,7 +134,7 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed bool, ou
 	case *ast.CallExpr:
 		if tv, ok := info.Types[x.Fun]; ok && tv.IsType() {
 			if len(x.Args) == 1 && conversionShares(info.TypeOf(x.Args[0]), tv.Type) {
-				f.origins(x.Args[0], views, depth+1, narrowed, out)
+				f.origins(x.Args[0], views, depth+1, narrowed, elem, out)
 				return
 			}
 			add(Origin{Kind: OriginFresh, Node: x}) // string(b), []byte(s) copy
@@ -138,12 +145,12 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed bool, ou
 			return
 		}
 		if IsBuiltin(info, x, "append") && len(x.Args) > 0 {
-			f.origins(x.Args[0], views, depth+1, narrowed, out)
+			f.origins(x.Args[0], views, depth+1, narrowed, elem, out)
 			return
 		}
 		if vs := views(x); vs != nil {
 			for _, a := range vs {
-				f.origins(a, views, depth+1, true, out)
+				f.origins(a, views, depth+1, true, false, out)
 			}
 			return
 		}

@@ -1,6 +1,6 @@
 // Package summary computes what each function does with its arguments:
 // which it retains beyond the call, which the result is a view of, which it
-// appends to, and which it puts into a sync.Pool. Summaries are computed
+// appends to, which it puts into a sync.Pool, and which it resets. Summaries are computed
 // bottom-up to a fixed point over a package's functions, start from the
 // knowledge table for the standard library, and cross package boundaries
 // through the engine's shared facts (the engine checks a package after the
@@ -11,6 +11,7 @@ package summary
 import (
 	"fmt"
 	"go/ast"
+	"go/token"
 	"go/types"
 
 	"github.com/gofixslice/gofixslice/knowledge"
@@ -55,11 +56,34 @@ type Summary struct {
 	Views   Params // a result aliases the argument's storage
 	Appends Params // appended to: the callee writes into the argument's spare capacity
 	Puts    Params // put into a sync.Pool
+	// Sends: handed to another goroutine (channel send, go statement). Not
+	// part of Retains: a synchronous hand-off (io.Pipe's write waits for
+	// the reader) keeps nothing after the call returns.
+	Sends Params
+	// Resets: emptied for reuse (x.Reset(), x.Truncate(0), *x = (*x)[:0]),
+	// directly or through a callee that does so.
+	Resets Params
+	// Opaque: handed to a callee with no summary (a function value, an
+	// interface method, a package that was not analysed), directly or
+	// through a callee that does so: anything may happen to it, including
+	// being retained. Rules that must prove an argument is not kept check
+	// Retains|Views|Opaque.
+	Opaque Params
+	// Fresh: result 0 is, on every return, newly allocated storage that the
+	// caller owns (make, a literal, a copy, a fresh-returning callee).
+	Fresh bool
 }
 
 func (s Summary) or(o Summary) Summary {
-	return Summary{s.Retains | o.Retains, s.Views | o.Views, s.Appends | o.Appends, s.Puts | o.Puts}
+	return Summary{
+		Retains: s.Retains | o.Retains, Views: s.Views | o.Views, Appends: s.Appends | o.Appends,
+		Puts: s.Puts | o.Puts, Sends: s.Sends | o.Sends, Resets: s.Resets | o.Resets, Opaque: s.Opaque | o.Opaque, Fresh: s.Fresh || o.Fresh,
+	}
 }
+
+// Keeps is the set of arguments the callee may keep beyond the call, or
+// expose through its result: Retains|Sends|Views|Opaque.
+func (s Summary) Keeps() Params { return s.Retains | s.Sends | s.Views | s.Opaque }
 
 // Key is how a function is named in the shared facts.
 func Key(fn *types.Func) string { return "summary:" + fn.Origin().FullName() }
@@ -126,7 +150,11 @@ func (t *Table) Func(fn *types.Func) (Summary, bool) {
 		return Summary{}, false
 	}
 	if facts, ok := knowledge.Lookup(fn); ok {
-		return Summary{Retains: paramsOf(facts.Retains), Views: paramsOf(facts.ViewOf)}, true
+		s := Summary{Retains: paramsOf(facts.Retains), Views: paramsOf(facts.ViewOf), Fresh: facts.Fresh || facts.Secret}
+		if facts.Resets {
+			s.Resets = bit(-1)
+		}
+		return s, true
 	}
 	if s, ok := t.sums[fn.Origin()]; ok {
 		return s, true
@@ -270,22 +298,27 @@ func (t *Table) analyze(f *flow.Func) Summary {
 					s.Retains |= stored(n.Rhs[i])
 				}
 			}
+			if x := ResetOf(info, n); x != nil {
+				s.Resets |= from(x)
+			}
 		case *ast.SendStmt:
-			s.Retains |= stored(n.Value)
+			s.Sends |= stored(n.Value)
 		case *ast.GoStmt:
 			for _, a := range n.Call.Args {
-				s.Retains |= stored(a)
+				s.Sends |= stored(a)
 			}
 			if lit, ok := ast.Unparen(n.Call.Fun).(*ast.FuncLit); ok {
-				s.Retains |= from(lit)
+				s.Sends |= from(lit)
 			}
 		case *ast.ReturnStmt:
 			for _, r := range n.Results {
+				// A result holding p (p itself, a sub-slice, &T{p}, a closure
+				// capturing p) is a view: whether it outlives anything is the
+				// caller's business.
 				switch x := ast.Unparen(r).(type) {
 				case *ast.UnaryExpr, *ast.FuncLit:
-					// &T{p} and closures capturing p outlive the call.
 					if u, ok := x.(*ast.UnaryExpr); !ok || isAddrOfLit(u) {
-						s.Retains |= stored(r)
+						s.Views |= stored(r)
 						continue
 					}
 				}
@@ -303,15 +336,23 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				s.Puts |= from(n.Args[0])
 				return true
 			}
+			if x := ResetOf(info, n); x != nil {
+				s.Resets |= from(x)
+			}
 			cs, ok := t.Call(n)
 			if !ok {
+				if !isBuiltinOrConversion(info, n) && !knowledge.IsWriteMethod(rewrite.Callee(info, n)) && !knowledge.IsReadMethod(rewrite.Callee(info, n)) {
+					for _, a := range n.Args {
+						s.Opaque |= stored(a)
+					}
+				}
 				return true
 			}
 			for _, which := range []struct {
 				set Params
 				dst *Params
 				fn  func(ast.Expr) Params
-			}{{cs.Retains, &s.Retains, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}} {
+			}{{cs.Retains, &s.Retains, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
 				which.set.Each(func(i int) {
 					for _, a := range t.Arg(n, i) {
 						*which.dst |= which.fn(a)
@@ -321,7 +362,122 @@ func (t *Table) analyze(f *flow.Func) Summary {
 		}
 		return true
 	})
+	s.Fresh = t.freshResult(f)
 	return s
+}
+
+// isBuiltinOrConversion reports whether call is a call of a built-in
+// function or a type conversion: neither has a summary, and neither hides
+// what happens to its operands.
+func isBuiltinOrConversion(info *types.Info, call *ast.CallExpr) bool {
+	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+		return true
+	}
+	return false
+}
+
+// freshResult reports whether every return of the function declaration
+// gives, as result 0, storage it allocated itself: make, a literal, a copy,
+// a slice of a local array value, or the result of a fresh-returning callee.
+func (t *Table) freshResult(f *flow.Func) bool {
+	res := f.Decl.Type.Results
+	if res == nil || len(res.List) == 0 || !flow.IsSliceType(t.pass.Info.TypeOf(res.List[0].Type)) {
+		return false
+	}
+	fresh, returns := true, false
+	ast.Inspect(f.Decl.Body, func(n ast.Node) bool {
+		if !fresh {
+			return false
+		}
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false // a closure's return is not the function's
+		case *ast.ReturnStmt:
+			returns = true
+			if len(n.Results) == 0 {
+				fresh = false // bare return of named results: not traced
+				return false
+			}
+			for _, o := range f.Origins(n.Results[0], t.Views) {
+				if !t.freshOrigin(o) {
+					fresh = false
+				}
+			}
+		}
+		return true
+	})
+	return fresh && returns
+}
+
+// freshOrigin reports whether an origin is storage allocated by the
+// function (or by a fresh-returning callee) that nothing else holds.
+func (t *Table) freshOrigin(o flow.Origin) bool {
+	switch o.Kind {
+	case flow.OriginMake, flow.OriginFresh:
+		return true
+	case flow.OriginCall:
+		call, ok := o.Node.(*ast.CallExpr)
+		if !ok {
+			return false
+		}
+		if tv, ok := t.pass.Info.Types[call]; ok && tv.Type != nil {
+			if _, isArray := tv.Type.Underlying().(*types.Array); isArray {
+				return true // a slice of a local copy of an array value
+			}
+		}
+		if o.Index != 0 {
+			return false
+		}
+		s, ok := t.Call(call)
+		return ok && s.Fresh
+	}
+	return false
+}
+
+// ResetOf returns the expression a node empties for reuse, or nil: the
+// receiver of a reset call (x.Reset(), buf.Truncate(0): knowledge.IsReset),
+// or p of `*p = x[:0]` / `*p = nil` on a pointer to a slice.
+func ResetOf(info *types.Info, n ast.Node) ast.Expr {
+	switch n := n.(type) {
+	case *ast.CallExpr:
+		sel, ok := ast.Unparen(n.Fun).(*ast.SelectorExpr)
+		if !ok || info.Selections[sel] == nil {
+			return nil
+		}
+		zero := len(n.Args) == 1 && isZeroConst(info, n.Args[0])
+		if knowledge.IsReset(rewrite.Callee(info, n), zero) {
+			return sel.X
+		}
+	case *ast.AssignStmt:
+		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.ASSIGN {
+			return nil
+		}
+		star, ok := ast.Unparen(n.Lhs[0]).(*ast.StarExpr)
+		if !ok || !flow.IsSliceType(info.TypeOf(star)) {
+			return nil
+		}
+		if IsEmptied(info, n.Rhs[0]) {
+			return star.X
+		}
+	}
+	return nil
+}
+
+// IsEmptied reports whether e is an emptied slice: x[:0], x[0:0], x[:0:0]
+// or nil.
+func IsEmptied(info *types.Info, e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return x.Name == "nil" && info.Uses[x] == types.Universe.Lookup("nil")
+	case *ast.SliceExpr:
+		return x.High != nil && isZeroConst(info, x.High) && (x.Low == nil || isZeroConst(info, x.Low))
+	}
+	return false
+}
+
+func isZeroConst(info *types.Info, e ast.Expr) bool {
+	tv, ok := info.Types[e]
+	return ok && tv.Value != nil && tv.Value.ExactString() == "0"
 }
 
 func isAddrOfLit(u *ast.UnaryExpr) bool {
