@@ -163,6 +163,11 @@ func readSource(name string, tf *token.File) (*source, error) {
 	if err != nil {
 		return nil, err
 	}
+	return sourceOf(name, raw, tf)
+}
+
+// sourceOf checks raw against the loaded file and normalises it.
+func sourceOf(name string, raw []byte, tf *token.File) (*source, error) {
 	if tf != nil && tf.Size() != len(raw) {
 		return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
 	}

@@ -50,53 +50,67 @@ func splitLines(b []byte) []string {
 	return out
 }
 
-// lcsPairs returns the index pairs of a longest common subsequence of lines,
-// after trimming the common prefix and suffix (fixes touch few lines, so the
-// quadratic middle stays small).
+// lcsPairs returns the index pairs of a longest common subsequence of a
+// and b (Myers' O((N+M)D) algorithm: fixes change little, so D is small).
 func lcsPairs(a, b []string) [][2]int {
-	pre := 0
-	for pre < len(a) && pre < len(b) && a[pre] == b[pre] {
-		pre++
+	n, m := len(a), len(b)
+	max := n + m
+	if max == 0 {
+		return nil
 	}
-	suf := 0
-	for suf < len(a)-pre && suf < len(b)-pre && a[len(a)-1-suf] == b[len(b)-1-suf] {
-		suf++
-	}
-	var pairs [][2]int
-	for k := 0; k < pre; k++ {
-		pairs = append(pairs, [2]int{k, k})
-	}
-	ma, mb := a[pre:len(a)-suf], b[pre:len(b)-suf]
-	n, m := len(ma), len(mb)
-	dp := make([][]int, n+1)
-	for x := range dp {
-		dp[x] = make([]int, m+1)
-	}
-	for x := n - 1; x >= 0; x-- {
-		for y := m - 1; y >= 0; y-- {
-			if ma[x] == mb[y] {
-				dp[x][y] = dp[x+1][y+1] + 1
-			} else if dp[x+1][y] >= dp[x][y+1] {
-				dp[x][y] = dp[x+1][y]
+	// v[k+max] is the furthest x on diagonal k; trace keeps v per step.
+	v := make([]int, 2*max+2)
+	var trace [][]int
+	found := false
+	for d := 0; d <= max && !found; d++ {
+		snapshot := make([]int, len(v))
+		copy(snapshot, v)
+		trace = append(trace, snapshot)
+		for k := -d; k <= d; k += 2 {
+			var x int
+			if k == -d || (k != d && v[k-1+max] < v[k+1+max]) {
+				x = v[k+1+max]
 			} else {
-				dp[x][y] = dp[x][y+1]
+				x = v[k-1+max] + 1
+			}
+			y := x - k
+			for x < n && y < m && a[x] == b[y] {
+				x++
+				y++
+			}
+			v[k+max] = x
+			if x >= n && y >= m {
+				found = true
+				break
 			}
 		}
 	}
-	for x, y := 0, 0; x < n && y < m; {
-		switch {
-		case ma[x] == mb[y]:
-			pairs = append(pairs, [2]int{pre + x, pre + y})
-			x++
-			y++
-		case dp[x+1][y] >= dp[x][y+1]:
-			x++
-		default:
-			y++
+	// Walk back through the trace collecting the diagonal moves (matches).
+	var pairs [][2]int
+	x, y := n, m
+	for d := len(trace) - 1; d >= 0 && (x > 0 || y > 0); d-- {
+		vd := trace[d]
+		k := x - y
+		var prevK int
+		if k == -d || (k != d && vd[k-1+max] < vd[k+1+max]) {
+			prevK = k + 1
+		} else {
+			prevK = k - 1
 		}
+		prevX := vd[prevK+max]
+		prevY := prevX - prevK
+		if d == 0 {
+			prevX, prevY = 0, 0
+		}
+		for x > prevX && y > prevY {
+			x--
+			y--
+			pairs = append(pairs, [2]int{x, y})
+		}
+		x, y = prevX, prevY
 	}
-	for k := 0; k < suf; k++ {
-		pairs = append(pairs, [2]int{len(a) - suf + k, len(b) - suf + k})
+	for i, j := 0, len(pairs)-1; i < j; i, j = i+1, j-1 {
+		pairs[i], pairs[j] = pairs[j], pairs[i]
 	}
 	return pairs
 }

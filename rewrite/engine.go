@@ -81,7 +81,7 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: NewFacts(), claimed: map[string]bool{}}
+	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: &memFacts{}, claimed: map[string]bool{}}
 	selected := selectPackages(pkgs)
 	results := make([]pkgResult, len(selected))
 	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
@@ -147,7 +147,7 @@ type engine struct {
 	opts   Options
 	target target
 	extra  *extraImporter
-	facts  *Facts
+	facts  FactStore
 
 	claimMu sync.Mutex
 	claimed map[string]bool // files already checked by some package
@@ -294,11 +294,12 @@ func (e *engine) checkPackage(pkg *packages.Package) (res pkgResult) {
 
 	var diags []ruleDiag
 	var mu sync.Mutex
+	cache := map[string]any{} // shared by the rules of this package
 	sup := newSuppressions(pkg.Fset)
 	for _, rule := range e.opts.Rules {
 		pass := &Pass{
 			Rule: rule, Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo,
-			Settings: e.opts.Settings, Facts: e.facts,
+			Settings: e.opts.Settings, Facts: e.facts, cache: cache,
 		}
 		pass.report = func(d Diagnostic) {
 			f := pass.FileOf(d.Pos)

@@ -239,7 +239,7 @@ func CanZero(p *Pass, x ast.Expr) bool {
 	if file == nil {
 		return false
 	}
-	s, ok := typeOfSlice(p.Info.TypeOf(x))
+	s, ok := typeOfSlice(typeOfExpr(p.Info, x))
 	if !ok {
 		return false
 	}
@@ -301,6 +301,22 @@ func ZeroBeforeFix(p *Pass, stmt ast.Stmt, x ast.Expr) *Fix {
 	}}
 }
 
+// typeOfExpr is info.TypeOf, extended to a dereference *p built by a rule
+// (not part of the file) from an expression p of the file.
+func typeOfExpr(info *types.Info, x ast.Expr) types.Type {
+	if t := info.TypeOf(x); t != nil {
+		return t
+	}
+	if s, ok := x.(*ast.StarExpr); ok {
+		if t := typeOfExpr(info, s.X); t != nil {
+			if p, ok := t.Underlying().(*types.Pointer); ok {
+				return p.Elem()
+			}
+		}
+	}
+	return nil
+}
+
 func typeOfSlice(t types.Type) (*types.Slice, bool) {
 	if t == nil {
 		return nil, false
@@ -321,9 +337,17 @@ func builtinVisible(p *Pass, name string, at token.Pos) bool {
 }
 
 // cloneOf returns a copy of the dst form of the type-checked expression x,
-// without the comments attached around it.
+// without the comments attached around it. x may also be a dereference *p
+// built by a rule around an expression p of the file.
 func (c *FixContext) cloneOf(x ast.Expr) (dst.Expr, error) {
 	n := c.Dst(x)
+	if s, ok := x.(*ast.StarExpr); ok && n == nil {
+		inner, err := c.cloneOf(s.X)
+		if err != nil {
+			return nil, err
+		}
+		return &dst.StarExpr{X: inner}, nil
+	}
 	if n == nil {
 		return nil, fmt.Errorf("no dst node for %s", ExprText(c.Pass.Fset, x))
 	}
@@ -335,7 +359,7 @@ func (c *FixContext) cloneOf(x ast.Expr) (dst.Expr, error) {
 }
 
 func (c *FixContext) zeroLoop(x ast.Expr) (dst.Stmt, error) {
-	s, ok := typeOfSlice(c.Pass.Info.TypeOf(x))
+	s, ok := typeOfSlice(typeOfExpr(c.Pass.Info, x))
 	if !ok {
 		return nil, fmt.Errorf("%s is not a slice", ExprText(c.Pass.Fset, x))
 	}

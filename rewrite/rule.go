@@ -54,26 +54,52 @@ type Pass struct {
 	Pkg      *types.Package
 	Info     *types.Info
 	Settings Settings
-	// Facts is shared by every package of the run. The engine checks a
-	// package only after the packages it imports, so what a rule stores
-	// about a package (for example, function summaries keyed by
-	// types.Func.FullName) is there when its importers are checked.
-	Facts *Facts
+	// Facts carries what rules learned about other packages: the engine
+	// checks a package only after the packages it imports, and the
+	// go/analysis drivers pass facts along the same way.
+	Facts FactStore
 
+	cache  map[string]any
 	report func(Diagnostic)
 }
 
-// Facts is a concurrency-safe store of what rules learned about packages.
-type Facts struct{ m sync.Map }
+// FactStore records facts about packages, as strings under string keys,
+// for the packages that import them.
+type FactStore interface {
+	// Export records a fact about pkg, the package being checked.
+	Export(pkg *types.Package, key, value string)
+	// Import returns a fact recorded about pkg.
+	Import(pkg *types.Package, key string) (string, bool)
+}
 
-// NewFacts returns an empty store.
-func NewFacts() *Facts { return &Facts{} }
+// memFacts is the engine's FactStore: one process, every package.
+type memFacts struct{ m sync.Map }
 
-// Get returns the fact stored under key.
-func (f *Facts) Get(key string) (any, bool) { return f.m.Load(key) }
+func (f *memFacts) Export(pkg *types.Package, key, value string) {
+	f.m.Store(pkg.Path()+"\x00"+key, value)
+}
 
-// Set stores a fact under key.
-func (f *Facts) Set(key string, v any) { f.m.Store(key, v) }
+func (f *memFacts) Import(pkg *types.Package, key string) (string, bool) {
+	v, ok := f.m.Load(pkg.Path() + "\x00" + key)
+	if !ok {
+		return "", false
+	}
+	return v.(string), true
+}
+
+// Cached returns the value computed once per package under key, shared by
+// every rule that checks the package (a summary table, say).
+func (p *Pass) Cached(key string, compute func() any) any {
+	if v, ok := p.cache[key]; ok {
+		return v
+	}
+	v := compute()
+	if p.cache == nil {
+		p.cache = map[string]any{}
+	}
+	p.cache[key] = v
+	return v
+}
 
 // Diagnostic is one finding of a rule.
 type Diagnostic struct {

@@ -20,12 +20,31 @@ import (
 	"runtime/pprof"
 	"strings"
 
+	"golang.org/x/tools/go/analysis/unitchecker"
+
+	"github.com/gofixslice/gofixslice/passes"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules"
 )
 
 func main() {
+	if toolProtocol(os.Args[1:]) {
+		// Invoked by go vet -vettool or go fix -fixtool: speak the
+		// unitchecker protocol (-V=full, -flags, one .cfg per package).
+		unitchecker.Main(passes.Analyzers()...)
+	}
 	os.Exit(run(os.Args[1:], "", os.Stdout, os.Stderr))
+}
+
+// toolProtocol reports whether the arguments are the go command's
+// vet/fix tool protocol rather than a user's command line.
+func toolProtocol(args []string) bool {
+	for _, a := range args {
+		if a == "-flags" || a == "-V" || strings.HasPrefix(a, "-V=") {
+			return true
+		}
+	}
+	return len(args) > 0 && strings.HasSuffix(args[len(args)-1], ".cfg")
 }
 
 const (

@@ -9,7 +9,7 @@
 package summary
 
 import (
-	"fmt"
+	"encoding/json"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -92,34 +92,35 @@ func Key(fn *types.Func) string { return "summary:" + fn.Origin().FullName() }
 // questions about calls in it.
 type Table struct {
 	pass  *rewrite.Pass
+	facts rewrite.FactStore // of the pass that computed the table
 	flows map[*ast.FuncDecl]*flow.Func
 	order []*ast.FuncDecl
 	sums  map[*types.Func]Summary
 }
 
 // For returns the summary table of the pass's package, computing it once
-// per package (rules of one package share it through the facts store).
+// per package: rules of one package share it through the pass cache, and
+// the summaries are exported as facts for the packages that import this one.
 func For(pass *rewrite.Pass) *Table {
-	key := fmt.Sprintf("summary-table:%s:%p", pass.Pkg.Path(), pass.Pkg)
-	if t, ok := pass.Facts.Get(key); ok {
-		t := t.(*Table)
-		return &Table{pass: pass, flows: t.flows, order: t.order, sums: t.sums}
-	}
-	t := &Table{pass: pass, flows: map[*ast.FuncDecl]*flow.Func{}, sums: map[*types.Func]Summary{}}
-	for _, f := range pass.Files {
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
-				t.flows[fd] = flow.NewFunc(pass.Info, pass.Pkg, fd)
-				t.order = append(t.order, fd)
+	t := pass.Cached("summary.table", func() any {
+		t := &Table{pass: pass, facts: pass.Facts, flows: map[*ast.FuncDecl]*flow.Func{}, sums: map[*types.Func]Summary{}}
+		for _, f := range pass.Files {
+			for _, d := range f.Decls {
+				if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+					t.flows[fd] = flow.NewFunc(pass.Info, pass.Pkg, fd)
+					t.order = append(t.order, fd)
+				}
 			}
 		}
-	}
-	t.compute()
-	for fn, s := range t.sums {
-		pass.Facts.Set(Key(fn), s)
-	}
-	pass.Facts.Set(key, t)
-	return t
+		t.compute()
+		for fn, s := range t.sums {
+			if b, err := json.Marshal(s); err == nil {
+				pass.Facts.Export(pass.Pkg, Key(fn), string(b))
+			}
+		}
+		return t
+	}).(*Table)
+	return &Table{pass: pass, facts: t.facts, flows: t.flows, order: t.order, sums: t.sums}
 }
 
 // Flow returns the shared flow facts of a function declaration.
@@ -159,8 +160,14 @@ func (t *Table) Func(fn *types.Func) (Summary, bool) {
 	if s, ok := t.sums[fn.Origin()]; ok {
 		return s, true
 	}
-	if s, ok := t.pass.Facts.Get(Key(fn)); ok {
-		return s.(Summary), true
+	if fn.Pkg() == nil || fn.Pkg() == t.pass.Pkg {
+		return Summary{}, false
+	}
+	if v, ok := t.facts.Import(fn.Pkg(), Key(fn)); ok {
+		var s Summary
+		if json.Unmarshal([]byte(v), &s) == nil {
+			return s, true
+		}
 	}
 	return Summary{}, false
 }
@@ -211,6 +218,17 @@ func (t *Table) Views(call *ast.CallExpr) []ast.Expr {
 
 // compute iterates the package's summaries to a fixed point.
 func (t *Table) compute() {
+	// Every function of the package is known from the start, with an empty
+	// summary: a call to a function not yet analysed in this round is a
+	// call to a known function (its bits arrive in a later round), not an
+	// unknown callee.
+	for _, fd := range t.order {
+		if fn, ok := t.pass.Info.Defs[fd.Name].(*types.Func); ok {
+			if _, seen := t.sums[fn]; !seen {
+				t.sums[fn] = Summary{}
+			}
+		}
+	}
 	for round := 0; round < 10; round++ {
 		changed := false
 		for _, fd := range t.order {
@@ -348,11 +366,18 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				}
 				return true
 			}
+			retains := cs.Retains
+			if recv := t.Arg(n, -1); len(recv) == 1 && t.localOnly(f, recv[0]) {
+				// A method keeping its argument in a receiver that is a
+				// local of this function (var d decodeState; d.init(data))
+				// keeps it no longer than this call.
+				retains = 0
+			}
 			for _, which := range []struct {
 				set Params
 				dst *Params
 				fn  func(ast.Expr) Params
-			}{{cs.Retains, &s.Retains, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
+			}{{retains, &s.Retains, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
 				which.set.Each(func(i int) {
 					for _, a := range t.Arg(n, i) {
 						*which.dst |= which.fn(a)
@@ -478,6 +503,32 @@ func IsEmptied(info *types.Info, e ast.Expr) bool {
 func isZeroConst(info *types.Info, e ast.Expr) bool {
 	tv, ok := info.Types[e]
 	return ok && tv.Value != nil && tv.Value.ExactString() == "0"
+}
+
+// localOnly reports whether e is a local variable of f (or its address)
+// that is neither a parameter nor returned.
+func (t *Table) localOnly(f *flow.Func, e ast.Expr) bool {
+	if u, ok := ast.Unparen(e).(*ast.UnaryExpr); ok && u.Op == token.AND {
+		e = u.X
+	}
+	v := f.VarOf(e)
+	if v == nil || flow.IsPackageLevel(v) || f.IsParam(v) {
+		return false
+	}
+	returned := false
+	ast.Inspect(f.Decl.Body, func(n ast.Node) bool {
+		if ret, ok := n.(*ast.ReturnStmt); ok {
+			for _, r := range ret.Results {
+				for _, val := range flow.Stored(t.pass.Info, r) {
+					if root := flow.Root(val); root != nil && f.VarOf(root) == v {
+						returned = true
+					}
+				}
+			}
+		}
+		return !returned
+	})
+	return !returned
 }
 
 func isAddrOfLit(u *ast.UnaryExpr) bool {

@@ -1,0 +1,155 @@
+package passes_test
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+	"golang.org/x/tools/txtar"
+
+	"github.com/gofixslice/gofixslice/passes"
+	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rules"
+)
+
+var findingLine = regexp.MustCompile(`^(.+?):(\d+):\d+: ([a-z-]+): (.*)$`)
+
+const modulePath = "example.com/golden"
+
+// TestAnalyzersOnGoldenCases runs the analyzers over the golden cases with
+// analysistest.RunWithSuggestedFixes. The cases are not written twice: each
+// case's expected findings become `// want` comments, and the expected
+// fixed files are what the gofixslice engine writes for the annotated
+// input, so the test proves that each analyzer reports the same findings as
+// the CLI and that its suggested fixes produce the CLI's rewrite.
+//
+// Loading a module for analysistest type-checks every dependency from
+// source, so the cases are packed into one module per go.mod variant, with
+// one package tree per case (example.com/golden/<rule>/<case>/...), and
+// one analyzer that dispatches each package to its rule's analyzer.
+func TestAnalyzersOnGoldenCases(t *testing.T) {
+	t.Setenv("GOWORK", "off")
+	t.Setenv("GOFLAGS", "-mod=mod")
+	t.Setenv("GOPROXY", "off")
+	modules := map[string]string{} // go.mod content -> module dir
+	rulesIn := map[string]map[string]bool{}
+	dirs, err := os.ReadDir("../golden")
+	require.NoError(t, err)
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		require.NotNil(t, passes.Analyzer(d.Name()), d.Name())
+		cases, _ := filepath.Glob(filepath.Join("../golden", d.Name(), "*.txtar"))
+		for _, c := range cases {
+			gomod := addCase(t, modules, d.Name(), c)
+			if rulesIn[gomod] == nil {
+				rulesIn[gomod] = map[string]bool{}
+			}
+			rulesIn[gomod][d.Name()] = true
+		}
+	}
+	require.NotEmpty(t, modules)
+	var gomods []string
+	for g := range modules {
+		gomods = append(gomods, g)
+	}
+	sort.Strings(gomods)
+	for _, gomod := range gomods {
+		dir := modules[gomod]
+		for id := range rulesIn[gomod] {
+			fixWithEngine(t, dir, rules.ByID(id))
+		}
+		analysistest.RunWithSuggestedFixes(t, dir, dispatcher(), "./...")
+	}
+}
+
+// dispatcher runs, on each package, the analyzer of the rule its path names.
+func dispatcher() *analysis.Analyzer {
+	any := passes.Analyzers()[0]
+	return &analysis.Analyzer{
+		Name:     "golden",
+		Doc:      "runs each golden case's rule",
+		Requires: any.Requires,
+		Run: func(p *analysis.Pass) (interface{}, error) {
+			rest := strings.TrimPrefix(p.Pkg.Path(), modulePath+"/")
+			id, _, _ := strings.Cut(rest, "/")
+			return passes.Analyzer(id).Run(p)
+		},
+	}
+}
+
+// addCase writes a case into the module of its go.mod variant, under
+// <rule>/<case>/, with `// want` comments on the lines of its findings.
+func addCase(t *testing.T, modules map[string]string, rule, path string) string {
+	ar, err := txtar.ParseFile(path)
+	require.NoError(t, err)
+	name := strings.TrimSuffix(filepath.Base(path), ".txtar")
+	prefix := rule + "/" + name + "/"
+	gomod := "module " + modulePath + "\n\ngo 1.22\n"
+	wants := map[string]map[int][]string{}
+	files := map[string]string{}
+	for _, f := range ar.Files {
+		switch {
+		case f.Name == "go.mod":
+			gomod = string(f.Data)
+		case f.Name == "findings":
+			for _, l := range strings.Split(string(f.Data), "\n") {
+				m := findingLine.FindStringSubmatch(strings.TrimSpace(l))
+				if m == nil {
+					continue
+				}
+				line, _ := strconv.Atoi(m[2])
+				if wants[m[1]] == nil {
+					wants[m[1]] = map[int][]string{}
+				}
+				wants[m[1]][line] = append(wants[m[1]][line], strconv.Quote(regexp.QuoteMeta(m[4])))
+			}
+		case f.Name == "exec" || f.Name == "settings" || strings.HasSuffix(f.Name, ".golden") || strings.HasSuffix(f.Name, "_test.go"):
+		default:
+			files[f.Name] = string(f.Data)
+		}
+	}
+	dir, ok := modules[gomod]
+	if !ok {
+		dir = t.TempDir()
+		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644))
+		modules[gomod] = dir
+	}
+	for fname, content := range files {
+		if w := wants[fname]; w != nil {
+			lines := strings.Split(content, "\n")
+			for n, res := range w {
+				lines[n-1] += " // want " + strings.Join(res, " ")
+			}
+			content = strings.Join(lines, "\n")
+		}
+		content = strings.ReplaceAll(content, `"`+modulePath+`/`, `"`+modulePath+`/`+prefix)
+		p := filepath.Join(dir, filepath.FromSlash(prefix+fname))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
+	}
+	return gomod
+}
+
+// fixWithEngine runs the gofixslice engine with one rule over that rule's
+// cases and stores what it would write as the .golden files analysistest
+// compares against.
+func fixWithEngine(t *testing.T, dir string, rule *rewrite.Rule) {
+	res, err := rewrite.Run(rewrite.Options{
+		Dir: dir, Args: []string{"./" + rule.ID + "/..."}, Env: append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off"),
+		Rules: []*rewrite.Rule{rule}, Settings: rewrite.DefaultSettings(), Fix: true,
+	})
+	require.NoError(t, err)
+	require.Empty(t, res.Errors)
+	for _, c := range res.Changes {
+		require.NoError(t, os.WriteFile(c.Path+".golden", c.New, 0o644))
+	}
+}
