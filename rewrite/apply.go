@@ -13,13 +13,12 @@ import (
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
-	"golang.org/x/tools/go/packages"
 )
 
 // fixPackage applies the fixes of one package file by file, verifies that
 // the package still type-checks with the new contents, and records the
 // changes that pass.
-func (e *engine) fixPackage(pkg *packages.Package, diags []ruleDiag, res *pkgResult) {
+func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 	byFile := map[*ast.File][]int{}
 	var order []*ast.File
 	for i, d := range diags {

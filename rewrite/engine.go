@@ -10,8 +10,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-
-	"golang.org/x/tools/go/packages"
 )
 
 // Options configure one run of the engine.
@@ -73,19 +71,25 @@ func Run(opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	cfg := &packages.Config{Mode: loadMode, Dir: opts.Dir, Tests: opts.Tests, Env: opts.Env}
-	if opts.Tags != "" {
-		cfg.BuildFlags = []string{"-tags=" + opts.Tags}
+	if opts.Env == nil {
+		opts.Env = os.Environ()
 	}
-	pkgs, err := packages.Load(cfg, tgt.patterns...)
+	listed, err := goList(opts.Dir, opts.Env, opts.Tags, opts.Tests, tgt.patterns)
 	if err != nil {
 		return nil, err
 	}
+	byID := make(map[string]*listedPackage, len(listed))
+	for _, p := range listed {
+		byID[p.ID] = p
+	}
+	fset := token.NewFileSet()
 	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: &memFacts{}, claimed: map[string]bool{}}
-	selected := selectPackages(pkgs)
+	loader := newExportLoader(fset, byID)
+	selected := selectPackages(listed)
 	results := make([]pkgResult, len(selected))
 	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
-		results[i] = e.checkPackage(selected[i])
+		// The package's syntax and types are dropped when this returns.
+		results[i] = e.checkPackage(checkListed(selected[i], fset, loader, e.extra))
 	})
 
 	res := &Result{}
@@ -100,7 +104,7 @@ func Run(opts Options) (*Result, error) {
 			}
 		}
 	}
-	if len(pkgs) == 0 || (len(selected) == 0 && len(res.Errors) == 0) {
+	if len(listed) == 0 || (len(selected) == 0 && len(res.Errors) == 0) {
 		res.Errors = append(res.Errors, fmt.Errorf("no packages matched %s", strings.Join(opts.Args, " ")))
 	}
 	sortFindings(res.Findings)
@@ -168,16 +172,20 @@ func (e *engine) claim(file string) bool {
 // inDependencyOrder calls do for every package with at most `workers`
 // calls at once, starting a package only when the packages it imports
 // (among pkgs) are done, so that facts about them are available.
-func inDependencyOrder(pkgs []*packages.Package, workers int, do func(i int)) {
+func inDependencyOrder(pkgs []*listedPackage, workers int, do func(i int)) {
 	byPath := map[string][]int{}
 	for i, p := range pkgs {
-		byPath[p.PkgPath] = append(byPath[p.PkgPath], i)
+		byPath[p.pkgPath] = append(byPath[p.pkgPath], i)
 	}
 	waiting := make([]int, len(pkgs)) // unfinished dependencies
 	dependents := make([][]int, len(pkgs))
 	for i, p := range pkgs {
 		seen := map[int]bool{}
-		for path := range p.Imports {
+		for _, id := range p.Imports {
+			path := id
+			if k := strings.Index(id, " ["); k >= 0 {
+				path = id[:k]
+			}
 			for _, j := range byPath[path] {
 				if j != i && !seen[j] {
 					seen[j] = true
@@ -260,11 +268,9 @@ type ruleDiag struct {
 	finding int // index in pkgResult.findings
 }
 
-func (e *engine) checkPackage(pkg *packages.Package) (res pkgResult) {
+func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 	if len(pkg.Errors) > 0 {
-		for _, err := range pkg.Errors {
-			res.errors = append(res.errors, packageError(err))
-		}
+		res.errors = append(res.errors, pkg.Errors...)
 		return res
 	}
 	if pkg.Types == nil || pkg.TypesInfo == nil {
@@ -362,11 +368,4 @@ func dedupe(fset *token.FileSet, diags []ruleDiag) []ruleDiag {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })
 	return out
-}
-
-func packageError(err packages.Error) error {
-	if err.Pos != "" && err.Pos != "-" {
-		return fmt.Errorf("%s: %s", err.Pos, err.Msg)
-	}
-	return fmt.Errorf("%s", err.Msg)
 }

@@ -6,16 +6,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-
-	"golang.org/x/tools/go/packages"
 )
-
-// loadMode loads the checked packages from source with full type
-// information and their dependencies from export data (no NeedDeps): the
-// cheapest load that still type-checks what we rewrite.
-const loadMode = packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
-	packages.NeedImports | packages.NeedTypes | packages.NeedTypesInfo |
-	packages.NeedSyntax | packages.NeedTypesSizes | packages.NeedModule
 
 // target is what the command line asked for: package patterns, and the
 // individual files to restrict reporting and rewriting to.
@@ -57,44 +48,40 @@ func splitArgs(dir string, args []string) (target, error) {
 	return t, nil
 }
 
-// selectPackages drops what must not be checked twice or at all: the
-// generated test main packages, and the plain variant of a package whose
-// test variant (which holds the same files plus the _test.go files) is
-// loaded too. Order is by ID, for stable output.
-func selectPackages(pkgs []*packages.Package) []*packages.Package {
+// selectPackages picks the packages to check from what go list printed:
+// the ones named by the patterns, without the generated test main
+// packages, without the plain variant of a package whose test variant
+// (which holds the same files plus the _test.go files) is there too, and
+// without dependencies recompiled for another package's tests. Order is by
+// ID, for stable output.
+func selectPackages(pkgs []*listedPackage) []*listedPackage {
 	hasTestVariant := map[string]bool{}
 	for _, p := range pkgs {
-		if isTestVariantOf(p) {
-			hasTestVariant[p.PkgPath] = true
+		if !p.DepOnly && p.isTestVariant() {
+			hasTestVariant[p.pkgPath] = true
 		}
 	}
-	var out []*packages.Package
+	var out []*listedPackage
 	for _, p := range pkgs {
-		if p.Name == "main" && strings.HasSuffix(p.ID, ".test") && !strings.Contains(p.ID, " ") {
-			continue // generated test main
+		switch {
+		case p.DepOnly:
+		case p.Name == "main" && strings.HasSuffix(p.ID, ".test") && !strings.Contains(p.ID, " "):
+			// generated test main
+		case !strings.Contains(p.ID, " ") && hasTestVariant[p.pkgPath]:
+		case strings.Contains(p.ID, " ") && !p.isTestVariant() && !strings.HasSuffix(p.pkgPath, "_test"):
+			// "B [A.test]": B recompiled for A's tests; B itself is checked
+		default:
+			out = append(out, p)
 		}
-		if !strings.Contains(p.ID, " ") && hasTestVariant[p.PkgPath] {
-			continue
-		}
-		if strings.Contains(p.ID, " ") && !isTestVariantOf(p) && !strings.HasSuffix(p.PkgPath, "_test") {
-			continue // "B [A.test]": B recompiled for A's tests; B itself is checked
-		}
-		out = append(out, p)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
-// isTestVariantOf reports whether p is "P [P.test]": package P recompiled
-// with its own _test.go files.
-func isTestVariantOf(p *packages.Package) bool {
-	return p.ID == p.PkgPath+" ["+p.PkgPath+".test]"
-}
-
 // writable reports whether a file of pkg may be rewritten: it belongs to the
 // main module (or to the standard library when that is what is being
 // checked in a writable GOROOT) and is not vendored.
-func writable(pkg *packages.Package, file string) bool {
+func writable(pkg *Package, file string) bool {
 	if strings.Contains(filepath.ToSlash(file), "/vendor/") {
 		return false
 	}

@@ -16,7 +16,7 @@ import (
 // first error in it. Errors in files that were not rewritten cannot come
 // from a fix and are attributed to the rewritten files all the same, since
 // the original package checked cleanly.
-func (e *engine) verify(pkg *packages.Package, newFiles map[*ast.File][]byte) map[*ast.File]string {
+func (e *engine) verify(pkg *Package, newFiles map[*ast.File][]byte) map[*ast.File]string {
 	bad := map[*ast.File]string{}
 	files := make([]*ast.File, 0, len(pkg.Syntax))
 	parsed := map[string]*ast.File{} // file name -> original file
@@ -40,12 +40,10 @@ func (e *engine) verify(pkg *packages.Package, newFiles map[*ast.File][]byte) ma
 	}
 	var errs []error
 	conf := types.Config{
-		Importer: &pkgImporter{pkg: pkg, extra: e.extra},
-		Sizes:    pkg.TypesSizes,
-		Error:    func(err error) { errs = append(errs, err) },
-	}
-	if pkg.Module != nil && pkg.Module.GoVersion != "" {
-		conf.GoVersion = "go" + pkg.Module.GoVersion
+		Importer:  pkg.importer,
+		Sizes:     pkg.TypesSizes,
+		GoVersion: pkg.goVersion,
+		Error:     func(err error) { errs = append(errs, err) },
 	}
 	conf.Check(pkg.PkgPath, pkg.Fset, files, nil)
 	for _, err := range errs {
@@ -69,29 +67,6 @@ func (e *engine) verify(pkg *packages.Package, newFiles map[*ast.File][]byte) ma
 		}
 	}
 	return bad
-}
-
-// pkgImporter resolves imports for the verification type-check from the
-// package's own import graph, and loads the packages fixes add (bytes,
-// slices, strings) on demand.
-type pkgImporter struct {
-	pkg   *packages.Package
-	extra *extraImporter
-}
-
-func (im *pkgImporter) Import(path string) (*types.Package, error) {
-	if path == "unsafe" {
-		return types.Unsafe, nil
-	}
-	if p := im.pkg.Imports[path]; p != nil && p.Types != nil {
-		return p.Types, nil
-	}
-	for _, t := range im.pkg.Types.Imports() {
-		if t.Path() == path {
-			return t, nil
-		}
-	}
-	return im.extra.load(path)
 }
 
 // extraImporter loads, once each, packages that fixes import but the
