@@ -9,6 +9,7 @@ package knowledge
 
 import (
 	"go/types"
+	"strings"
 )
 
 // Facts describes what a function does with its arguments and results.
@@ -165,6 +166,26 @@ var table = map[string]Facts{
 	"context.WithValue":                   {Retains: []int{1, 2}},
 }
 
+// tablePackages holds the package path of every table entry.
+var tablePackages = func() map[string]bool {
+	m := map[string]bool{"sync/atomic": true}
+	for name := range table {
+		name = strings.TrimPrefix(name, "(*")
+		name = strings.TrimPrefix(name, "(")
+		if i := strings.LastIndex(name, ")."); i >= 0 {
+			name = name[:i] // "bufio.Scanner"
+			if j := strings.LastIndex(name, "."); j >= 0 {
+				m[name[:j]] = true
+			}
+			continue
+		}
+		if j := strings.LastIndex(name, "."); j >= 0 {
+			m[name[:j]] = true
+		}
+	}
+	return m
+}()
+
 // Lookup returns the facts known for fn, and whether any are known.
 // Methods of generic types (atomic.Pointer[T]) are matched by their origin.
 func Lookup(fn *types.Func) (Facts, bool) {
@@ -172,6 +193,9 @@ func Lookup(fn *types.Func) (Facts, bool) {
 		return Facts{}, false
 	}
 	fn = fn.Origin()
+	if fn.Pkg() == nil || !tablePackages[fn.Pkg().Path()] {
+		return Facts{}, false // most calls: skip building the full name
+	}
 	if f, ok := table[fn.FullName()]; ok {
 		return f, true
 	}

@@ -73,6 +73,9 @@ type pinCheck struct {
 	pass *rewrite.Pass
 	sums *summary.Table
 	fn   *flow.Func
+
+	escaped  map[*types.Var]bool // locals that leave the function (computed once)
+	closures []*ast.FuncLit      // function literals of the function
 }
 
 func runSubslicePin(p *rewrite.Pass) {
@@ -188,28 +191,27 @@ func (c *pinCheck) escapes(v *types.Var) bool {
 	if c.fn.IsResult(v) {
 		return true
 	}
-	found := false
-	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
-		if found {
-			return false
-		}
-		if _, ok := n.(*ast.FuncLit); ok {
-			return false // a closure's return is not the function's
-		}
-		ret, ok := n.(*ast.ReturnStmt)
-		if !ok {
-			return true
-		}
-		for _, r := range ret.Results {
-			for _, val := range flow.Stored(c.pass.Info, r) {
-				if root := flow.Root(val); root != nil && c.fn.VarOf(root) == v {
-					found = true
+	if c.escaped == nil {
+		c.escaped = map[*types.Var]bool{}
+		ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
+			if _, ok := n.(*ast.FuncLit); ok {
+				return false // a closure's return is not the function's
+			}
+			if ret, ok := n.(*ast.ReturnStmt); ok {
+				for _, r := range ret.Results {
+					for _, val := range flow.Stored(c.pass.Info, r) {
+						if root := flow.Root(val); root != nil {
+							if rv := c.fn.VarOf(root); rv != nil {
+								c.escaped[rv] = true
+							}
+						}
+					}
 				}
 			}
-		}
-		return true
-	})
-	return found
+			return true
+		})
+	}
+	return c.escaped[v]
 }
 
 // longLived reports whether storing into lhs keeps the value beyond the
@@ -311,14 +313,21 @@ func (c *pinCheck) check() {
 }
 
 func (c *pinCheck) inClosure(n ast.Node) bool {
-	in := false
-	ast.Inspect(c.fn.Decl.Body, func(m ast.Node) bool {
-		if lit, ok := m.(*ast.FuncLit); ok && flow.Within(n, lit) {
-			in = true
+	if c.closures == nil {
+		c.closures = []*ast.FuncLit{}
+		ast.Inspect(c.fn.Decl.Body, func(m ast.Node) bool {
+			if lit, ok := m.(*ast.FuncLit); ok {
+				c.closures = append(c.closures, lit)
+			}
+			return true
+		})
+	}
+	for _, lit := range c.closures {
+		if flow.Within(n, lit) {
+			return true
 		}
-		return !in
-	})
-	return in
+	}
+	return false
 }
 
 // checkCall reports pinned values passed to a callee that retains them,

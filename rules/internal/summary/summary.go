@@ -229,21 +229,54 @@ func (t *Table) compute() {
 			}
 		}
 	}
-	for round := 0; round < 10; round++ {
-		changed := false
-		for _, fd := range t.order {
-			fn, ok := t.pass.Info.Defs[fd.Name].(*types.Func)
-			if !ok {
-				continue
-			}
-			s := t.analyze(t.flows[fd]).or(t.sums[fn])
-			if s != t.sums[fn] {
-				t.sums[fn] = s
-				changed = true
-			}
+	// Worklist: analyse every function once, then again only the callers
+	// of a function whose summary grew. Summaries only grow (bits are
+	// or-ed), so this reaches the same fixed point as repeated rounds.
+	fnOf := map[*ast.FuncDecl]*types.Func{}
+	callers := map[*types.Func][]*ast.FuncDecl{}
+	for _, fd := range t.order {
+		fn, ok := t.pass.Info.Defs[fd.Name].(*types.Func)
+		if !ok {
+			continue
 		}
-		if !changed {
-			return
+		fnOf[fd] = fn
+		seen := map[*types.Func]bool{}
+		ast.Inspect(fd.Body, func(n ast.Node) bool {
+			if call, ok := n.(*ast.CallExpr); ok {
+				if callee := rewrite.Callee(t.pass.Info, call); callee != nil {
+					callee = callee.Origin()
+					if _, local := t.sums[callee]; local && !seen[callee] {
+						seen[callee] = true
+						callers[callee] = append(callers[callee], fd)
+					}
+				}
+			}
+			return true
+		})
+	}
+	queue := append([]*ast.FuncDecl(nil), t.order...)
+	queued := map[*ast.FuncDecl]bool{}
+	for _, fd := range queue {
+		queued[fd] = true
+	}
+	for steps := 0; len(queue) > 0 && steps < 20*len(t.order)+100; steps++ {
+		fd := queue[0]
+		queue = queue[1:]
+		queued[fd] = false
+		fn, ok := fnOf[fd]
+		if !ok {
+			continue
+		}
+		s := t.analyze(t.flows[fd]).or(t.sums[fn])
+		if s == t.sums[fn] {
+			continue
+		}
+		t.sums[fn] = s
+		for _, c := range callers[fn] {
+			if !queued[c] {
+				queued[c] = true
+				queue = append(queue, c)
+			}
 		}
 	}
 }
@@ -402,13 +435,20 @@ func isBuiltinOrConversion(info *types.Info, call *ast.CallExpr) bool {
 }
 
 // freshResult reports whether every return of the function declaration
-// gives, as result 0, storage it allocated itself: make, a literal, a copy,
-// a slice of a local array value, or the result of a fresh-returning callee.
+// gives, as result 0, storage it allocated itself and let nobody else
+// hold: make, a literal, a copy, a slice of a local array value, or the
+// result of a fresh-returning callee, reached through locals that are only
+// read, filled, resliced, returned, or passed to standard-library calls
+// the knowledge table says neither keep nor return them. Only the
+// knowledge table is consulted about what callees keep (not this package's
+// summaries, still growing during the fixed point), so the answer only
+// ever goes from false to true across rounds.
 func (t *Table) freshResult(f *flow.Func) bool {
 	res := f.Decl.Type.Results
 	if res == nil || len(res.List) == 0 || !flow.IsSliceType(t.pass.Info.TypeOf(res.List[0].Type)) {
 		return false
 	}
+	var parents map[ast.Node]ast.Node
 	fresh, returns := true, false
 	ast.Inspect(f.Decl.Body, func(n ast.Node) bool {
 		if !fresh {
@@ -423,10 +463,11 @@ func (t *Table) freshResult(f *flow.Func) bool {
 				fresh = false // bare return of named results: not traced
 				return false
 			}
-			for _, o := range f.Origins(n.Results[0], t.Views) {
-				if !t.freshOrigin(o) {
-					fresh = false
-				}
+			if parents == nil {
+				parents = parentsOf(f.Decl.Body)
+			}
+			if !t.freshExpr(f, parents, n.Results[0], map[*types.Var]bool{}, 0) {
+				fresh = false
 			}
 		}
 		return true
@@ -434,29 +475,204 @@ func (t *Table) freshResult(f *flow.Func) bool {
 	return fresh && returns
 }
 
-// freshOrigin reports whether an origin is storage allocated by the
-// function (or by a fresh-returning callee) that nothing else holds.
-func (t *Table) freshOrigin(o flow.Origin) bool {
-	switch o.Kind {
-	case flow.OriginMake, flow.OriginFresh:
-		return true
-	case flow.OriginCall:
-		call, ok := o.Node.(*ast.CallExpr)
-		if !ok {
+// freshExpr reports whether e is storage the function allocated and that
+// no one else holds (see freshResult).
+func (t *Table) freshExpr(f *flow.Func, parents map[ast.Node]ast.Node, e ast.Expr, seen map[*types.Var]bool, depth int) bool {
+	if depth > 12 {
+		return false
+	}
+	info := t.pass.Info
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		if x.Name == "nil" && info.Uses[x] == types.Universe.Lookup("nil") {
+			return true
+		}
+		v := f.VarOf(x)
+		if v == nil || flow.IsPackageLevel(v) || f.IsParam(v) {
 			return false
 		}
-		if tv, ok := t.pass.Info.Types[call]; ok && tv.Type != nil {
-			if _, isArray := tv.Type.Underlying().(*types.Array); isArray {
-				return true // a slice of a local copy of an array value
+		if seen[v] {
+			return true
+		}
+		seen[v] = true
+		defs := f.Defs(v)
+		if len(defs) == 0 {
+			return false
+		}
+		for _, d := range defs {
+			if d.RHS == nil {
+				if _, isSpec := d.Stmt.(*ast.ValueSpec); !isSpec {
+					return false // a range variable
+				}
+				continue // var b []byte, var a [32]byte: zero values
+			}
+			if d.Tuple {
+				call, ok := ast.Unparen(d.RHS).(*ast.CallExpr)
+				if !ok || d.Index != 0 || !t.freshCall(call) {
+					return false
+				}
+				continue
+			}
+			if !t.freshExpr(f, parents, d.RHS, seen, depth+1) {
+				return false
 			}
 		}
-		if o.Index != 0 {
+		for _, u := range f.Uses(v) {
+			if !t.contained(f, parents, u, seen, depth) {
+				return false
+			}
+		}
+		return true
+	case *ast.SliceExpr:
+		return t.freshExpr(f, parents, x.X, seen, depth+1)
+	case *ast.CompositeLit, *ast.BasicLit:
+		return true
+	case *ast.CallExpr:
+		if tv, ok := info.Types[x.Fun]; ok && tv.IsType() {
+			// []byte(s) of a string copies; between slice types it does not.
+			if len(x.Args) == 1 {
+				if b, ok := info.TypeOf(x.Args[0]).Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+					return true
+				}
+				return t.freshExpr(f, parents, x.Args[0], seen, depth+1)
+			}
 			return false
 		}
-		s, ok := t.Call(call)
-		return ok && s.Fresh
+		if flow.IsBuiltin(info, x, "make") {
+			return true
+		}
+		if flow.IsBuiltin(info, x, "append") && len(x.Args) > 0 {
+			return t.freshExpr(f, parents, x.Args[0], seen, depth+1)
+		}
+		return t.freshCall(x)
 	}
 	return false
+}
+
+// freshCall reports whether a call's result 0 is fresh storage of the
+// caller's: a fresh-returning callee, or an array value (a copy).
+func (t *Table) freshCall(call *ast.CallExpr) bool {
+	if tv, ok := t.pass.Info.Types[call]; ok && tv.Type != nil {
+		if _, isArray := tv.Type.Underlying().(*types.Array); isArray {
+			return true
+		}
+		if tup, ok := tv.Type.(*types.Tuple); ok && tup.Len() > 0 {
+			if _, isArray := tup.At(0).Type().Underlying().(*types.Array); isArray {
+				return true
+			}
+		}
+	}
+	s, ok := t.Call(call)
+	return ok && s.Fresh
+}
+
+// contained reports whether use u of a traced local neither lets its
+// storage escape nor hands it to anything that may keep it.
+func (t *Table) contained(f *flow.Func, parents map[ast.Node]ast.Node, u ast.Node, seen map[*types.Var]bool, depth int) bool {
+	info := t.pass.Info
+	var n ast.Node = u
+	for {
+		switch p := parents[n].(type) {
+		case *ast.ParenExpr:
+			n = p
+			continue
+		case *ast.SliceExpr:
+			if p.X != n {
+				return true // an index of the slice expression
+			}
+			n = p
+			continue
+		case *ast.IndexExpr:
+			return p.X == n
+		case *ast.RangeStmt:
+			return p.X == n
+		case *ast.BinaryExpr:
+			return true
+		case *ast.ReturnStmt:
+			return true
+		case *ast.AssignStmt:
+			for _, l := range p.Lhs {
+				if l == n {
+					return true // overwritten
+				}
+			}
+			for i, r := range p.Rhs {
+				if r != n || len(p.Lhs) != len(p.Rhs) {
+					continue
+				}
+				if id, ok := ast.Unparen(p.Lhs[i]).(*ast.Ident); ok {
+					if id.Name == "_" {
+						return true
+					}
+					if w := f.VarOf(id); w != nil && !flow.IsPackageLevel(w) && !f.IsParam(w) {
+						// Held by another local: it must be contained too.
+						return t.freshExpr(f, parents, id, seen, depth+1)
+					}
+				}
+				return false
+			}
+			return false
+		case *ast.CallExpr:
+			i := -2
+			for k, a := range p.Args {
+				if a == n {
+					i = k
+				}
+			}
+			if i < 0 {
+				return false
+			}
+			if tv, ok := info.Types[p.Fun]; ok && tv.IsType() {
+				b, isBasic := tv.Type.Underlying().(*types.Basic)
+				return isBasic && b.Info()&types.IsString != 0 // string(b) copies
+			}
+			if tv, ok := info.Types[p.Fun]; ok && tv.IsBuiltin() {
+				id, _ := ast.Unparen(p.Fun).(*ast.Ident)
+				if id == nil {
+					return false
+				}
+				switch id.Name {
+				case "len", "cap", "copy", "clear":
+					return true
+				case "append":
+					if i > 0 {
+						return p.Ellipsis.IsValid() && i == len(p.Args)-1 // spread: copied
+					}
+					n = p // append(b, ...): the result holds b
+					continue
+				}
+				return false
+			}
+			if _, isGo := parents[p].(*ast.GoStmt); isGo {
+				return false
+			}
+			fn := rewrite.Callee(info, p)
+			if (knowledge.IsReadMethod(fn) || knowledge.IsWriteMethod(fn)) && i == 0 {
+				return true // io.Reader and io.Writer must not retain p
+			}
+			facts, ok := knowledge.Lookup(fn)
+			return ok && !knowledge.Has(facts.Retains, i) && !knowledge.Has(facts.ViewOf, i)
+		}
+		return false
+	}
+}
+
+// parentsOf maps every node under root to its parent.
+func parentsOf(root ast.Node) map[ast.Node]ast.Node {
+	parents := map[ast.Node]ast.Node{}
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		if len(stack) > 0 {
+			parents[n] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return parents
 }
 
 // ResetOf returns the expression a node empties for reuse, or nil: the
