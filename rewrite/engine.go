@@ -74,7 +74,13 @@ func Run(opts Options) (*Result, error) {
 	if opts.Env == nil {
 		opts.Env = os.Environ()
 	}
-	listed, err := goList(opts.Dir, opts.Env, opts.Tags, opts.Tests, tgt.patterns)
+	tests := opts.Tests
+	if tgt.files != nil && !tgt.hasTestFile() {
+		// Named files, none a test: their packages' plain variants are
+		// enough, and much cheaper than building the test variants.
+		tests = false
+	}
+	listed, err := goList(opts.Dir, opts.Env, opts.Tags, tests, tgt.patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -86,6 +92,9 @@ func Run(opts Options) (*Result, error) {
 	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: &memFacts{}, claimed: map[string]bool{}}
 	loader := newExportLoader(fset, byID)
 	selected := selectPackages(listed)
+	if tgt.files != nil {
+		selected = tgt.holding(selected)
+	}
 	results := make([]pkgResult, len(selected))
 	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
 		// The package's syntax and types are dropped when this returns.

@@ -48,6 +48,34 @@ func splitArgs(dir string, args []string) (target, error) {
 	return t, nil
 }
 
+// hasTestFile reports whether a named file is a _test.go file.
+func (t target) hasTestFile() bool {
+	for f := range t.files {
+		if strings.HasSuffix(f, "_test.go") {
+			return true
+		}
+	}
+	return false
+}
+
+// holding keeps the packages that contain a named file: the others need not
+// be type-checked at all.
+func (t target) holding(pkgs []*listedPackage) []*listedPackage {
+	var out []*listedPackage
+	for _, p := range pkgs {
+		for _, f := range append(append([]string(nil), p.GoFiles...), p.CgoFiles...) {
+			if !filepath.IsAbs(f) {
+				f = filepath.Join(p.Dir, f)
+			}
+			if t.files[f] {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // selectPackages picks the packages to check from what go list printed:
 // the ones named by the patterns, without the generated test main
 // packages, without the plain variant of a package whose test variant
