@@ -12,6 +12,9 @@
 //	                       of the case) with go test before and after the rewrite
 //	                       and requires those outcomes. This is how a case proves
 //	                       that the original misbehaves and the rewrite does not.
+//	-- settings --         optional: "key: value" lines overriding
+//	                       rewrite.DefaultSettings(); known keys:
+//	                       pool-max-cap (Settings.PoolMaxCap).
 //
 // The runner writes the files into a temporary module, runs the engine with
 // the folder's rule and -w, and compares findings and contents. It then runs
@@ -73,6 +76,7 @@ type Case struct {
 	Outputs  map[string][]byte // relative path -> expected new content
 	Findings []string
 	Exec     map[string]string // "before"/"after" -> "pass"/"fail"
+	Settings map[string]string // "-- settings --" overrides
 }
 
 // Load parses a golden archive.
@@ -95,6 +99,13 @@ func Load(path string) (*Case, error) {
 			for _, l := range strings.Split(string(f.Data), "\n") {
 				if k, v, ok := strings.Cut(l, ":"); ok {
 					c.Exec[strings.TrimSpace(k)] = strings.TrimSpace(v)
+				}
+			}
+		case f.Name == "settings":
+			c.Settings = map[string]string{}
+			for _, l := range strings.Split(string(f.Data), "\n") {
+				if k, v, ok := strings.Cut(l, ":"); ok {
+					c.Settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
 				}
 			}
 		case strings.HasSuffix(f.Name, ".golden"):
@@ -129,9 +140,20 @@ func runCase(t *testing.T, rule *rewrite.Rule, path string) {
 	require.NoError(t, err)
 	dir := t.TempDir()
 	c.WriteModule(t, dir)
+	settings := rewrite.DefaultSettings()
+	for k, v := range c.Settings {
+		switch k {
+		case "pool-max-cap":
+			n, err := strconv.ParseInt(v, 10, 64)
+			require.NoError(t, err, "settings: %s", k)
+			settings.PoolMaxCap = n
+		default:
+			t.Fatalf("settings: unknown key %q", k)
+		}
+	}
 	opts := rewrite.Options{
 		Dir: dir, Args: []string{"./..."}, Tests: true, Env: Env(),
-		Rules: []*rewrite.Rule{rule}, Settings: rewrite.DefaultSettings(),
+		Rules: []*rewrite.Rule{rule}, Settings: settings,
 		Fix: true, Write: true,
 	}
 	if want, ok := c.Exec["before"]; ok && !*update {

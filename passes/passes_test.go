@@ -29,6 +29,7 @@ const modulePath = "example.com/golden"
 // are still checked, their fixes are not.
 var conflicting = map[string]string{
 	"range-delete/go119_compaction": "two compactions of adjacent loops both insert between the loops",
+	"pool-put/combined_fixes":       "the guard, reset, clear and pool-conversion fixes all insert before the same Put",
 }
 
 // TestAnalyzersOnGoldenCases runs the analyzers over the golden cases with
@@ -76,16 +77,45 @@ func TestAnalyzersOnGoldenCases(t *testing.T) {
 		gomods = append(gomods, g)
 	}
 	sort.Strings(gomods)
-	for _, gomod := range gomods {
-		dir := modules[gomod]
-		for id := range rulesIn[gomod] {
-			fixWithEngine(t, dir, rules.ByID(id))
+	for _, key := range gomods {
+		dir := modules[key]
+		settings := withSettings(t, key)
+		for id := range rulesIn[key] {
+			fixWithEngine(t, dir, rules.ByID(id), settings)
 		}
 		analysistest.RunWithSuggestedFixes(t, dir, dispatcher(), "./...")
 	}
-	for _, dir := range diagOnly {
+	for key, dir := range diagOnly {
+		withSettings(t, key)
 		analysistest.Run(t, dir, dispatcher(), "./...")
 	}
+	withSettings(t, "")
+}
+
+// withSettings applies a case's "-- settings --" (after the NUL of a module
+// key) to the analyzers' flags and returns them as engine settings; an
+// empty key restores the defaults.
+func withSettings(t *testing.T, key string) rewrite.Settings {
+	_, text, _ := strings.Cut(key, "\x00")
+	s := rewrite.DefaultSettings()
+	maxcap := "0"
+	for _, l := range strings.Split(text, "\n") {
+		k, v, ok := strings.Cut(l, ":")
+		if !ok {
+			continue
+		}
+		switch strings.TrimSpace(k) {
+		case "pool-max-cap":
+			maxcap = strings.TrimSpace(v)
+			n, err := strconv.ParseInt(maxcap, 10, 64)
+			require.NoError(t, err)
+			s.PoolMaxCap = n
+		default:
+			t.Fatalf("unknown setting %q", k)
+		}
+	}
+	require.NoError(t, passes.Analyzer("pool-put").Flags.Set("maxcap", maxcap))
+	return s
 }
 
 // dispatcher runs, on each package, the analyzer of the rule its path names.
@@ -111,6 +141,7 @@ func addCase(t *testing.T, modules map[string]string, rule, path string) string 
 	name := strings.TrimSuffix(filepath.Base(path), ".txtar")
 	prefix := rule + "/" + name + "/"
 	gomod := "module " + modulePath + "\n\ngo 1.22\n"
+	settings := ""
 	wants := map[string]map[int][]string{}
 	files := map[string]string{}
 	for _, f := range ar.Files {
@@ -129,16 +160,19 @@ func addCase(t *testing.T, modules map[string]string, rule, path string) string 
 				}
 				wants[m[1]][line] = append(wants[m[1]][line], strconv.Quote(regexp.QuoteMeta(m[4])))
 			}
-		case f.Name == "exec" || f.Name == "settings" || strings.HasSuffix(f.Name, ".golden") || strings.HasSuffix(f.Name, "_test.go"):
+		case f.Name == "settings":
+			settings = strings.TrimSpace(string(f.Data))
+		case f.Name == "exec" || strings.HasSuffix(f.Name, ".golden") || strings.HasSuffix(f.Name, "_test.go"):
 		default:
 			files[f.Name] = string(f.Data)
 		}
 	}
-	dir, ok := modules[gomod]
+	key := gomod + "\x00" + settings
+	dir, ok := modules[key]
 	if !ok {
 		dir = t.TempDir()
 		require.NoError(t, os.WriteFile(filepath.Join(dir, "go.mod"), []byte(gomod), 0o644))
-		modules[gomod] = dir
+		modules[key] = dir
 	}
 	for fname, content := range files {
 		if w := wants[fname]; w != nil {
@@ -153,16 +187,16 @@ func addCase(t *testing.T, modules map[string]string, rule, path string) string 
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
 		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
 	}
-	return gomod
+	return key
 }
 
 // fixWithEngine runs the gofixslice engine with one rule over that rule's
 // cases and stores what it would write as the .golden files analysistest
 // compares against.
-func fixWithEngine(t *testing.T, dir string, rule *rewrite.Rule) {
+func fixWithEngine(t *testing.T, dir string, rule *rewrite.Rule, settings rewrite.Settings) {
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: dir, Args: []string{"./" + rule.ID + "/..."}, Env: append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off"),
-		Rules: []*rewrite.Rule{rule}, Settings: rewrite.DefaultSettings(), Fix: true,
+		Rules: []*rewrite.Rule{rule}, Settings: settings, Fix: true,
 	})
 	require.NoError(t, err)
 	require.Empty(t, res.Errors)
