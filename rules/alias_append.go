@@ -101,7 +101,7 @@ func runAliasAppend(p *rewrite.Pass) {
 	done := map[ast.Node]bool{}
 	consumers := map[*types.Func]int{}
 	for _, fn := range funcs {
-		c := &aliasCheck{pass: p, sums: sums, fn: fn, parents: parentMap(fn.Decl.Body), done: done, consumers: consumers, funcs: funcs}
+		c := &aliasCheck{pass: p, sums: sums, fn: fn, parents: fn.Parents(), done: done, consumers: consumers, funcs: funcs}
 		c.check()
 	}
 }

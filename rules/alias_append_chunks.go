@@ -181,7 +181,7 @@ func (c *aliasCheck) consumerAppends(fn *types.Func) bool {
 	c.consumers[fn] = 2
 	info := c.pass.Info
 	for _, g := range c.funcs {
-		parents := parentMap(g.Decl.Body)
+		parents := g.Parents()
 		appends := func(e ast.Node) bool {
 			call, ok := parents[e].(*ast.CallExpr)
 			if !ok {

@@ -14,24 +14,6 @@ import (
 
 // Helpers shared by alias-append and zero-secret.
 
-// parentMap maps every node under root to its parent.
-func parentMap(root ast.Node) map[ast.Node]ast.Node {
-	parents := map[ast.Node]ast.Node{}
-	var stack []ast.Node
-	ast.Inspect(root, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return false
-		}
-		if len(stack) > 0 {
-			parents[n] = stack[len(stack)-1]
-		}
-		stack = append(stack, n)
-		return true
-	})
-	return parents
-}
-
 // pureExpr reports whether evaluating e a second time, right after the
 // first, gives the same value with no side effect: what rewrite's
 // SideEffectFree accepts, plus arithmetic, comparisons and the built-ins

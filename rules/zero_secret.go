@@ -451,7 +451,7 @@ func (c *secretCheck) parentsOf(fd *ast.FuncDecl) map[ast.Node]ast.Node {
 	if m, ok := c.pmaps[fd]; ok {
 		return m
 	}
-	m := parentMap(fd)
+	m := flow.Parents(fd)
 	c.pmaps[fd] = m
 	return m
 }

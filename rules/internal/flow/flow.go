@@ -26,7 +26,8 @@ type Func struct {
 	defs    map[*types.Var][]Def
 	uses    map[*types.Var][]*ast.Ident
 
-	readTargets map[*types.Var]bool // computed by ReadTargets
+	readTargets map[*types.Var]bool   // computed by ReadTargets
+	parents     map[ast.Node]ast.Node // computed by Parents
 }
 
 // Def is one assignment to a variable.
@@ -463,4 +464,31 @@ func (g *Graph) ReachesNextIteration(loop ast.Stmt, n ast.Node) bool {
 		}
 	}
 	return false
+}
+
+// Parents maps every node of the function declaration to its parent,
+// computed once and shared by every rule that asks.
+func (f *Func) Parents() map[ast.Node]ast.Node {
+	if f.parents == nil {
+		f.parents = Parents(f.Decl)
+	}
+	return f.parents
+}
+
+// Parents maps every node under root to its parent.
+func Parents(root ast.Node) map[ast.Node]ast.Node {
+	parents := map[ast.Node]ast.Node{}
+	var stack []ast.Node
+	ast.Inspect(root, func(n ast.Node) bool {
+		if n == nil {
+			stack = stack[:len(stack)-1]
+			return false
+		}
+		if len(stack) > 0 {
+			parents[n] = stack[len(stack)-1]
+		}
+		stack = append(stack, n)
+		return true
+	})
+	return parents
 }

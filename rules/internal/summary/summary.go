@@ -464,7 +464,7 @@ func (t *Table) freshResult(f *flow.Func) bool {
 				return false
 			}
 			if parents == nil {
-				parents = parentsOf(f.Decl.Body)
+				parents = f.Parents()
 			}
 			if !t.freshExpr(f, parents, n.Results[0], map[*types.Var]bool{}, 0) {
 				fresh = false
@@ -655,24 +655,6 @@ func (t *Table) contained(f *flow.Func, parents map[ast.Node]ast.Node, u ast.Nod
 		}
 		return false
 	}
-}
-
-// parentsOf maps every node under root to its parent.
-func parentsOf(root ast.Node) map[ast.Node]ast.Node {
-	parents := map[ast.Node]ast.Node{}
-	var stack []ast.Node
-	ast.Inspect(root, func(n ast.Node) bool {
-		if n == nil {
-			stack = stack[:len(stack)-1]
-			return false
-		}
-		if len(stack) > 0 {
-			parents[n] = stack[len(stack)-1]
-		}
-		stack = append(stack, n)
-		return true
-	})
-	return parents
 }
 
 // ResetOf returns the expression a node empties for reuse, or nil: the
