@@ -63,15 +63,15 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		diffMode = fs.Bool("d", false, "print unified diffs of the fixes (git apply accepts them)")
 		write    = fs.Bool("w", false, "write fixes to the files")
 		jsonOut  = fs.Bool("json", false, "print findings with their edits as JSON")
-		enable   = fs.String("enable", "", "comma-separated rule IDs to run (default: all)")
-		disable  = fs.String("disable", "", "comma-separated rule IDs not to run")
+		sarifOut = fs.Bool("sarif", false, "print findings, rule metadata and fixes as SARIF 2.1.0")
+		absPaths = fs.Bool("abs", false, "print findings and errors with absolute file paths (IDE output filters)")
 		listRule = fs.Bool("list", false, "list the rules and exit")
 		explain  = fs.String("explain", "", "print the documentation of a rule and exit")
 		tests    = fs.Bool("test", true, "include _test.go files")
 		tags     = fs.String("tags", "", "comma-separated build tags")
 		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to this file")
-		large    = fs.Int64("large", rewrite.DefaultSettings().LargeSize, "size in bytes from which a constant-size make is large storage (subslice-pin)")
 	)
+	settingFlags(fs) // -enable -disable -large -sensitive -maxcap -config: config.go
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gofixslice [flags] [packages | dirs | files.go]\n\nflags:\n")
 		fs.PrintDefaults()
@@ -94,17 +94,23 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stdout, r.Doc)
 		return exitClean
 	}
-	enabled, err := selectRules(*enable, *disable)
-	if err != nil {
-		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
+	if *sarifOut && *jsonOut {
+		fmt.Fprintf(stderr, "gofixslice: -sarif and -json exclude each other\n")
 		return exitError
 	}
 	wd := dir
 	if wd == "" {
+		var err error
 		if wd, err = os.Getwd(); err != nil {
 			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 			return exitError
 		}
+	}
+	// The project configuration file, overridden by the flags given.
+	enabled, settings, err := configure(fs, wd)
+	if err != nil {
+		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
+		return exitError
 	}
 	if *cpuprof != "" {
 		f, err := os.Create(*cpuprof)
@@ -119,21 +125,35 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		}
 		defer pprof.StopCPUProfile()
 	}
-	settings := rewrite.DefaultSettings()
-	settings.LargeSize = *large
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: wd, Args: fs.Args(), Tests: *tests, Tags: *tags, Rules: enabled, Settings: settings,
-		Fix: *list || *diffMode || *write || *jsonOut, Write: *write, Edits: *jsonOut,
+		Fix: *list || *diffMode || *write || *jsonOut || *sarifOut, Write: *write, Edits: *jsonOut || *sarifOut,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 		return exitError
 	}
+	shown := wd // printed paths are relative to it; "" (-abs): absolute
+	if *absPaths {
+		shown = ""
+	}
 	for _, e := range res.Errors {
-		fmt.Fprintf(stderr, "%s\n", relErr(wd, e.Error()))
+		msg := e.Error()
+		if shown != "" {
+			msg = relErr(wd, msg)
+		}
+		fmt.Fprintf(stderr, "%s\n", msg)
 	}
 	code := exitClean
 	switch {
+	case *sarifOut:
+		if err := printSARIF(stdout, wd, enabled, res); err != nil {
+			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
+			return exitError
+		}
+		if len(res.Findings) > 0 {
+			code = exitFindings
+		}
 	case *jsonOut:
 		if err := printJSON(stdout, wd, res); err != nil {
 			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
@@ -158,7 +178,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 	case *write:
 		for _, f := range res.Findings {
 			if !f.Fixed {
-				printFinding(stdout, wd, f)
+				printFinding(stdout, shown, f)
 				code = exitFindings
 			}
 		}
@@ -169,7 +189,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		}
 	default:
 		for _, f := range res.Findings {
-			printFinding(stdout, wd, f)
+			printFinding(stdout, shown, f)
 		}
 		if len(res.Findings) > 0 {
 			code = exitFindings
