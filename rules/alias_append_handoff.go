@@ -179,6 +179,12 @@ func (c *aliasCheck) checkAppendingCall(call *ast.CallExpr) {
 			if se == nil || isConstZero(c.pass.Info, se.High) || !c.inUse(se, call) || c.assignedBack(call, se) {
 				continue
 			}
+			if c.resultDiscarded(call) || sameExpr(se.Low, se.High) {
+				// pack(msg[off:off]) with the result dropped writes into
+				// msg's reserved bytes on purpose (dnsmessage fills in a
+				// header this way): capping it would make it write nowhere.
+				continue
+			}
 			if k := argPosition(call, a); k >= 0 && !c.growsPastLen(call, k, 0) {
 				continue // it appends only into a truncation of it (an in-place filter)
 			}
@@ -186,6 +192,43 @@ func (c *aliasCheck) checkAppendingCall(call *ast.CallExpr) {
 				c.text(se), fn.Name(), c.text(se.X), c.suggest(se)))
 		}
 	})
+}
+
+// resultDiscarded reports whether call's results are dropped: the call is
+// made only for what it writes.
+func (c *aliasCheck) resultDiscarded(call *ast.CallExpr) bool {
+	switch p := c.parents[call].(type) {
+	case *ast.ExprStmt:
+		return true
+	case *ast.AssignStmt:
+		for _, l := range p.Lhs {
+			if id, ok := l.(*ast.Ident); !ok || id.Name != "_" {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// sameExpr reports whether two optional expressions are the same
+// identifier or constant text (x[i:i]).
+func sameExpr(a, b ast.Expr) bool {
+	if a == nil || b == nil {
+		return false
+	}
+	switch a := ast.Unparen(a).(type) {
+	case *ast.Ident:
+		b, ok := ast.Unparen(b).(*ast.Ident)
+		return ok && a.Name == b.Name
+	case *ast.SelectorExpr:
+		b, ok := ast.Unparen(b).(*ast.SelectorExpr)
+		return ok && a.Sel.Name == b.Sel.Name && sameExpr(a.X, b.X)
+	case *ast.BasicLit:
+		b, ok := ast.Unparen(b).(*ast.BasicLit)
+		return ok && a.Value == b.Value
+	}
+	return false
 }
 
 // assignedBack reports whether the result of call is assigned to the
