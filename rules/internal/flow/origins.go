@@ -25,8 +25,9 @@ type Origin struct {
 	Var   *types.Var // OriginParam, OriginGlobal
 	Index int        // OriginCall: which result
 	// Narrowed: the path from the traced expression to this origin went
-	// through a sub-slice, a substring, an element of a split, or a call
-	// returning a view: the value may be a small part of the origin.
+	// through a sub-slice or substring with an upper bound, an element of a
+	// split, or a call returning a view: the value may be a small part of
+	// the origin.
 	Narrowed bool
 }
 
@@ -121,7 +122,9 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed, elem bo
 			add(Origin{Kind: OriginFresh, Node: x})
 			return
 		}
-		f.origins(x.X, views, depth+1, narrowed || x.Low != nil || x.High != nil, elem, out)
+		// Only an upper bound makes a small part: a tail x[i:] keeps the
+		// rest of the array in use (a cursor, a slab's remainder).
+		f.origins(x.X, views, depth+1, narrowed || x.High != nil, elem, out)
 	case *ast.IndexExpr:
 		t := info.TypeOf(x.X)
 		if t != nil {
