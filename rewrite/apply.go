@@ -8,8 +8,10 @@ import (
 	"go/parser"
 	"go/token"
 	"os"
+	"path/filepath"
 	"reflect"
 	"sort"
+	"strings"
 
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
@@ -44,7 +46,15 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 	var changed []*pending
 	for _, f := range order {
 		name := pkg.Fset.File(f.FileStart).Name()
-		if !writable(pkg, name) {
+		root := e.stdRoot(pkg, name)
+		if root == "" {
+			if !writable(pkg, name) {
+				continue
+			}
+			root = pkg.Module.Dir
+		}
+		if err := resolvesInside(root, name); err != nil {
+			res.errors = append(res.errors, err)
 			continue
 		}
 		src, err := readSource(name, pkg.Fset.File(f.FileStart))
@@ -63,6 +73,12 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 		for k, err := range errs {
 			if err != nil {
 				d := diags[idx[k]]
+				if out != nil && fixesAlone(pass, f, src, d.Diagnostic) {
+					// It conflicts with another fix of this file (whose
+					// edit replaced its node): not an error; the finding
+					// stays unfixed, and a second run can fix it.
+					continue
+				}
 				res.errors = append(res.errors, fmt.Errorf("%s: %s: fix not applied: %v", pkg.Fset.PositionFor(d.Pos, false), d.rule.ID, err))
 			}
 		}
@@ -119,6 +135,37 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 			}
 		}
 	}
+}
+
+// stdRoot returns GOROOT/src when file belongs to a standard-library
+// package and the run works inside that same GOROOT/src (checking the
+// standard library in a writable copy of GOROOT), and "" otherwise. The go
+// command gives standard-library packages no module, so writable alone
+// never lets them be rewritten.
+func (e *engine) stdRoot(pkg *Package, file string) string {
+	if pkg.Module != nil || strings.Contains(filepath.ToSlash(file), "/vendor/") {
+		return ""
+	}
+	sep := string(filepath.Separator)
+	pkgDir := sep + filepath.FromSlash(strings.TrimSuffix(pkg.PkgPath, "_test"))
+	dir := filepath.Dir(file)
+	if !strings.HasSuffix(dir, pkgDir) {
+		return ""
+	}
+	root := strings.TrimSuffix(dir, pkgDir)
+	if mod, err := os.ReadFile(filepath.Join(root, "go.mod")); err != nil || !bytes.HasPrefix(mod, []byte("module std\n")) {
+		return ""
+	}
+	if wd := filepath.Clean(e.opts.Dir); wd != root && !strings.HasPrefix(wd, root+sep) {
+		return ""
+	}
+	return root
+}
+
+// fixesAlone reports whether d's fix applies to the file on its own.
+func fixesAlone(pass *Pass, f *ast.File, src *source, d Diagnostic) bool {
+	_, applied, _ := applyFixes(pass, f, src, []Diagnostic{d})
+	return applied[0]
 }
 
 func joinKeys(m map[string]bool) string {
@@ -257,8 +304,10 @@ func safeEdit(fix *Fix, ctx *FixContext) (err error) {
 
 // decorate parses the normalised source again, decorates it, and maps every
 // node of the type-checked file to its dst counterpart by walking both trees
-// in the same order. The trees differ only in positions, so a different shape
-// means the file changed since it was loaded.
+// in the same order. The trees differ only in positions, so a different
+// shape, identifier, literal, operator or comment means the file changed
+// since it was loaded (an edit that keeps the file's size is not caught by
+// the size check of sourceOf).
 func decorate(pass *Pass, f *ast.File, src *source) (ctx *FixContext, err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -267,14 +316,20 @@ func decorate(pass *Pass, f *ast.File, src *source) (ctx *FixContext, err error)
 	}()
 	fset := token.NewFileSet()
 	name := pass.Fset.File(f.FileStart).Name()
+	changed := fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
 	fresh, err := parser.ParseFile(fset, name, src.text, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
-		return nil, err
+		return nil, changed
 	}
 	orig := preorder(f)
 	again := preorder(fresh)
-	if len(orig) != len(again) {
-		return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
+	if len(orig) != len(again) || !sameComments(f.Comments, fresh.Comments) {
+		return nil, changed
+	}
+	for i, n := range orig {
+		if !sameTokens(n, again[i]) {
+			return nil, changed
+		}
 	}
 	dec := decorator.NewDecorator(fset)
 	df, err := dec.DecorateFile(fresh)
@@ -283,14 +338,64 @@ func decorate(pass *Pass, f *ast.File, src *source) (ctx *FixContext, err error)
 	}
 	nodes := make(map[ast.Node]dst.Node, len(orig))
 	for i, n := range orig {
-		if reflect.TypeOf(n) != reflect.TypeOf(again[i]) {
-			return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
-		}
 		if d := dec.Dst.Nodes[again[i]]; d != nil {
 			nodes[n] = d
 		}
 	}
 	return &FixContext{Pass: pass, AstFile: f, File: df, nodes: nodes, imports: newImportState(f, pass.Info)}, nil
+}
+
+// sameTokens reports whether a and b, nodes at the same place of two
+// preorder walks, are of the same type and spell the same: every string,
+// bool and integer field (names, literals, operators, channel directions)
+// is equal. Positions (token.Pos) and pointers are not compared.
+func sameTokens(a, b ast.Node) bool {
+	va, vb := reflect.ValueOf(a), reflect.ValueOf(b)
+	if va.Type() != vb.Type() {
+		return false
+	}
+	if va.Kind() != reflect.Pointer || va.Elem().Kind() != reflect.Struct {
+		return true
+	}
+	va, vb = va.Elem(), vb.Elem()
+	for i := 0; i < va.NumField(); i++ {
+		fa, fb := va.Field(i), vb.Field(i)
+		switch fa.Kind() {
+		case reflect.String:
+			if fa.String() != fb.String() {
+				return false
+			}
+		case reflect.Bool:
+			if fa.Bool() != fb.Bool() {
+				return false
+			}
+		case reflect.Int:
+			if fa.Type() != posType && fa.Int() != fb.Int() {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+var posType = reflect.TypeOf(token.NoPos)
+
+// sameComments reports whether two files' comments have the same text.
+func sameComments(a, b []*ast.CommentGroup) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if len(a[i].List) != len(b[i].List) {
+			return false
+		}
+		for j := range a[i].List {
+			if a[i].List[j].Text != b[i].List[j].Text {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 func preorder(f *ast.File) []ast.Node {

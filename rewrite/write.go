@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // writeAtomic replaces the file at path with content, through a temporary
@@ -59,5 +60,24 @@ func writeAtomic(path string, old, content []byte) error {
 		return fmt.Errorf("%s: %w", path, err)
 	}
 	ok = true
+	return nil
+}
+
+// resolvesInside returns an error when file, once symbolic links are
+// resolved, is not inside dir (its module's directory, resolved the same
+// way): a symlinked directory or file of the module that leads out of it is
+// not rewritten, since its target belongs to something else.
+func resolvesInside(dir, file string) error {
+	realDir, err := filepath.EvalSymlinks(dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	real, err := filepath.EvalSymlinks(file)
+	if err != nil {
+		return fmt.Errorf("%s: %w", file, err)
+	}
+	if !strings.HasPrefix(real, realDir+string(filepath.Separator)) {
+		return fmt.Errorf("%s: resolves to %s, outside the main module; not rewritten", file, real)
+	}
 	return nil
 }

@@ -33,6 +33,9 @@ func (c *aliasCheck) checkChunks() {
 	var found []*ast.SliceExpr
 	consider := func(e ast.Expr, at token.Pos) {
 		for _, val := range flow.Stored(info, e) {
+			if isSliceOfSlices(info.TypeOf(val)) {
+				continue // the container itself (out = out[:n]), not a chunk of it
+			}
 			se := c.chunkOf(val, at)
 			if se == nil || isConstZero(info, se.High) {
 				continue

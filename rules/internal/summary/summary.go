@@ -668,9 +668,29 @@ func ResetOf(info *types.Info, n ast.Node) ast.Expr {
 			return nil
 		}
 		zero := len(n.Args) == 1 && isZeroConst(info, n.Args[0])
-		if knowledge.IsReset(rewrite.Callee(info, n), zero) {
-			return sel.X
+		callee := rewrite.Callee(info, n)
+		if !knowledge.IsReset(callee, zero) {
+			return nil
 		}
+		// p.Buffer.Reset() with Buffer embedded in p's type resets p too
+		// when p.Reset is that same promoted method (x/text's printer).
+		x := sel.X
+		for {
+			inner, ok := ast.Unparen(x).(*ast.SelectorExpr)
+			if !ok {
+				break
+			}
+			fs := info.Selections[inner]
+			if fs == nil || fs.Kind() != types.FieldVal || !fs.Obj().(*types.Var).Embedded() {
+				break
+			}
+			obj, _, _ := types.LookupFieldOrMethod(info.TypeOf(inner.X), true, callee.Pkg(), sel.Sel.Name)
+			if obj != callee {
+				break
+			}
+			x = inner.X
+		}
+		return x
 	case *ast.AssignStmt:
 		if len(n.Lhs) != 1 || len(n.Rhs) != 1 || n.Tok != token.ASSIGN {
 			return nil
