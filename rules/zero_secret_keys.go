@@ -307,28 +307,11 @@ func (c *secretCheck) safeArg(parents map[ast.Node]ast.Node, call *ast.CallExpr,
 	if i < 0 {
 		return false
 	}
-	if _, isGo := parents[call].(*ast.GoStmt); isGo {
+	switch flow.UseOfArg(info, parents, call, i) {
+	case flow.ArgCopied:
+		return true
+	case flow.ArgHeld, flow.ArgKept:
 		return false
-	}
-	if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
-		return isStringType(tv.Type)
-	}
-	if tv, ok := info.Types[call.Fun]; ok && tv.IsBuiltin() {
-		id, _ := ast.Unparen(call.Fun).(*ast.Ident)
-		if id == nil {
-			return false
-		}
-		switch id.Name {
-		case "len", "cap", "copy", "clear":
-			return true
-		case "append":
-			return i > 0 && call.Ellipsis.IsValid() && i == len(call.Args)-1
-		}
-		return false
-	}
-	fn := rewrite.Callee(info, call)
-	if (knowledge.IsWriteMethod(fn) || knowledge.IsReadMethod(fn)) && i == 0 {
-		return true // io.Writer and io.Reader implementations must not retain p
 	}
 	s, ok := c.sums.Call(call)
 	if !ok {

@@ -45,3 +45,74 @@ func (f *Func) ReadTargets(callee func(*ast.CallExpr) *types.Func) map[*types.Va
 	})
 	return f.readTargets
 }
+
+// ArgUse is what a call does with one of its arguments, as far as the
+// language and the io contracts alone say.
+type ArgUse int
+
+const (
+	// ArgUnknown: a call of a function; its summary decides.
+	ArgUnknown ArgUse = iota
+	// ArgCopied: only read or copied: string(b), len, cap, copy, clear,
+	// append's spread argument, the p of an io Read or Write method.
+	ArgCopied
+	// ArgHeld: the result holds it: the first argument of append.
+	ArgHeld
+	// ArgKept: kept, or may be: other conversions and built-ins, and every
+	// argument of a call in a go statement.
+	ArgKept
+)
+
+// UseOfArg classifies argument i of call (parents: the parent map of the
+// function holding it).
+func UseOfArg(info *types.Info, parents map[ast.Node]ast.Node, call *ast.CallExpr, i int) ArgUse {
+	if _, isGo := parents[call].(*ast.GoStmt); isGo {
+		return ArgKept
+	}
+	if tv, ok := info.Types[call.Fun]; ok && tv.IsType() {
+		if b, ok := tv.Type.Underlying().(*types.Basic); ok && b.Info()&types.IsString != 0 {
+			return ArgCopied // string(b) copies
+		}
+		return ArgKept
+	}
+	if tv, ok := info.Types[call.Fun]; ok && tv.IsBuiltin() {
+		id, _ := ast.Unparen(call.Fun).(*ast.Ident)
+		if id == nil {
+			return ArgKept
+		}
+		switch id.Name {
+		case "len", "cap", "copy", "clear":
+			return ArgCopied
+		case "append":
+			if i == 0 {
+				return ArgHeld
+			}
+			if call.Ellipsis.IsValid() && i == len(call.Args)-1 {
+				return ArgCopied // spread: copied
+			}
+		}
+		return ArgKept
+	}
+	fn := calleeOf(info, call)
+	if (knowledge.IsReadMethod(fn) || knowledge.IsWriteMethod(fn)) && i == 0 {
+		return ArgCopied // io.Reader and io.Writer implementations must not retain p
+	}
+	return ArgUnknown
+}
+
+// calleeOf returns the function or method a call statically calls, or nil.
+func calleeOf(info *types.Info, call *ast.CallExpr) *types.Func {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		fn, _ := info.Uses[f].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		fn, _ := info.Uses[f.Sel].(*types.Func)
+		return fn
+	case *ast.IndexExpr:
+		return calleeOf(info, &ast.CallExpr{Fun: f.X})
+	case *ast.IndexListExpr:
+		return calleeOf(info, &ast.CallExpr{Fun: f.X})
+	}
+	return nil
+}

@@ -622,34 +622,16 @@ func (t *Table) contained(f *flow.Func, parents map[ast.Node]ast.Node, u ast.Nod
 			if i < 0 {
 				return false
 			}
-			if tv, ok := info.Types[p.Fun]; ok && tv.IsType() {
-				b, isBasic := tv.Type.Underlying().(*types.Basic)
-				return isBasic && b.Info()&types.IsString != 0 // string(b) copies
-			}
-			if tv, ok := info.Types[p.Fun]; ok && tv.IsBuiltin() {
-				id, _ := ast.Unparen(p.Fun).(*ast.Ident)
-				if id == nil {
-					return false
-				}
-				switch id.Name {
-				case "len", "cap", "copy", "clear":
-					return true
-				case "append":
-					if i > 0 {
-						return p.Ellipsis.IsValid() && i == len(p.Args)-1 // spread: copied
-					}
-					n = p // append(b, ...): the result holds b
-					continue
-				}
-				return false
-			}
-			if _, isGo := parents[p].(*ast.GoStmt); isGo {
+			switch flow.UseOfArg(info, parents, p, i) {
+			case flow.ArgCopied:
+				return true
+			case flow.ArgHeld:
+				n = p // append(b, ...): the result holds b
+				continue
+			case flow.ArgKept:
 				return false
 			}
 			fn := rewrite.Callee(info, p)
-			if (knowledge.IsReadMethod(fn) || knowledge.IsWriteMethod(fn)) && i == 0 {
-				return true // io.Reader and io.Writer must not retain p
-			}
 			facts, ok := knowledge.Lookup(fn)
 			return ok && !knowledge.Has(facts.Retains, i) && !knowledge.Has(facts.ViewOf, i)
 		}
