@@ -26,6 +26,7 @@ package golden
 
 import (
 	"flag"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,9 +132,7 @@ func (c *Case) WriteModule(t testing.TB, dir string) {
 
 // Env is the go command environment for golden modules: no workspace, no
 // network, no toolchain switch.
-func Env() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOTOOLCHAIN=local", "GOPROXY=off")
-}
+func Env() []string { return testmod.Env() }
 
 func runCase(t *testing.T, rule *rewrite.Rule, path string) {
 	c, err := Load(path)

@@ -1,6 +1,7 @@
 package passes_test
 
 import (
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -195,7 +196,7 @@ func addCase(t *testing.T, modules map[string]string, rule, path string) string 
 // compares against.
 func fixWithEngine(t *testing.T, dir string, rule *rewrite.Rule, settings rewrite.Settings) {
 	res, err := rewrite.Run(rewrite.Options{
-		Dir: dir, Args: []string{"./" + rule.ID + "/..."}, Env: append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off"),
+		Dir: dir, Args: []string{"./" + rule.ID + "/..."}, Env: testmod.Env(),
 		Rules: []*rewrite.Rule{rule}, Settings: settings, Fix: true,
 	})
 	require.NoError(t, err)

@@ -11,11 +11,11 @@ package rewrite
 import (
 	"bytes"
 	"fmt"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"go/format"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -116,39 +116,6 @@ func benchModule(b *testing.B, fixable int) string {
 	return dir
 }
 
-var (
-	goSrcOnce sync.Once
-	goSrcDir  string
-	goSrcErr  error
-)
-
-// goSrc is $(go env GOROOT)/src, the directory std packages load from.
-func goSrc(b *testing.B) string {
-	b.Helper()
-	goSrcOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOROOT").Output()
-		if err != nil {
-			goSrcErr = fmt.Errorf("go env GOROOT: %v", err)
-			return
-		}
-		goSrcDir = filepath.Join(strings.TrimSpace(string(out)), "src")
-	})
-	if goSrcErr != nil {
-		b.Fatal(goSrcErr)
-	}
-	return goSrcDir
-}
-
-func benchEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
-}
-
-// stdEnv is the environment for loading the standard library from
-// GOROOT/src: a -mod=mod from the caller's GOFLAGS would break its vendoring.
-func stdEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
-}
-
 // benchRule reports `n + fixme` in return statements and rewrites it to
 // `n + 0`, a fix that type-checks.
 func benchRule() *Rule {
@@ -208,7 +175,7 @@ func runOK(b *testing.B, opts Options) *Result {
 func BenchmarkLoad(b *testing.B) {
 	b.Run("module", func(b *testing.B) {
 		dir := benchModule(b, 0)
-		opts := Options{Dir: dir, Args: []string{"./..."}, Tests: true, Env: benchEnv()}
+		opts := Options{Dir: dir, Args: []string{"./..."}, Tests: true, Env: testmod.Env()}
 		runOK(b, opts) // warm the build cache
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -217,7 +184,7 @@ func BenchmarkLoad(b *testing.B) {
 		}
 	})
 	b.Run("net-http", func(b *testing.B) {
-		opts := Options{Dir: goSrc(b), Args: []string{"net/http"}, Env: stdEnv()}
+		opts := Options{Dir: testmod.GoSrc(b), Args: []string{"net/http"}, Env: testmod.StdEnv()}
 		runOK(b, opts)
 		b.ReportAllocs()
 		b.ResetTimer()
@@ -245,7 +212,7 @@ func BenchmarkFix(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			dir := benchModule(b, bc.fixable)
-			opts := Options{Dir: dir, Args: []string{"./..."}, Env: benchEnv(), Rules: []*Rule{benchRule()}, Fix: bc.fix}
+			opts := Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{benchRule()}, Fix: bc.fix}
 			if res := runOK(b, opts); len(res.Changes) != bc.changes || len(res.Findings) != bc.fixable {
 				b.Fatalf("%d findings, %d changes; want %d, %d", len(res.Findings), len(res.Changes), bc.fixable, bc.changes)
 			}
@@ -280,8 +247,8 @@ func loadServer(b *testing.B) serverFile {
 		cfg := &packages.Config{
 			Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 				packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax | packages.NeedTypesSizes,
-			Dir: goSrc(b),
-			Env: stdEnv(),
+			Dir: testmod.GoSrc(b),
+			Env: testmod.StdEnv(),
 		}
 		pkgs, err := packages.Load(cfg, "net/http")
 		if err != nil {

@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"os"
 	"path/filepath"
@@ -11,22 +12,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
-
-func testModule(t *testing.T, files map[string]string) string {
-	t.Helper()
-	dir := t.TempDir()
-	files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
-	return dir
-}
-
-func testEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
-}
 
 // renameReturns is a deliberately broken rule: its fix renames the result
 // of every return statement to an undefined identifier (or, when good is
@@ -59,8 +44,8 @@ func renameReturns(good bool) *Rule {
 func TestFixThatDoesNotTypeCheckIsNotWritten(t *testing.T) {
 	bad := "package p\n\nfunc F() int {\n\treturn 2\n}\n"
 	other := "package q\n\nfunc G() int {\n\treturn 3\n}\n"
-	dir := testModule(t, map[string]string{"p/p.go": bad, "q/q.go": other})
-	res, err := Run(Options{Dir: dir, Args: []string{"./p"}, Env: testEnv(), Rules: []*Rule{renameReturns(false)}, Fix: true, Write: true})
+	dir := testmod.Module(t, map[string]string{"p/p.go": bad, "q/q.go": other})
+	res, err := Run(Options{Dir: dir, Args: []string{"./p"}, Env: testmod.Env(), Rules: []*Rule{renameReturns(false)}, Fix: true, Write: true})
 	require.NoError(t, err)
 	require.Len(t, res.Errors, 1)
 	assert.Contains(t, res.Errors[0].Error(), "p.go: fix by test-rule does not type-check, file left untouched")
@@ -71,7 +56,7 @@ func TestFixThatDoesNotTypeCheckIsNotWritten(t *testing.T) {
 	assert.Equal(t, bad, string(b))
 
 	// The same machinery with a fix that checks writes it.
-	res, err = Run(Options{Dir: dir, Args: []string{"./q"}, Env: testEnv(), Rules: []*Rule{renameReturns(true)}, Fix: true, Write: true})
+	res, err = Run(Options{Dir: dir, Args: []string{"./q"}, Env: testmod.Env(), Rules: []*Rule{renameReturns(true)}, Fix: true, Write: true})
 	require.NoError(t, err)
 	require.Empty(t, res.Errors)
 	b, _ = os.ReadFile(filepath.Join(dir, "q/q.go"))
@@ -79,14 +64,14 @@ func TestFixThatDoesNotTypeCheckIsNotWritten(t *testing.T) {
 }
 
 func TestPanickingRuleBecomesAnError(t *testing.T) {
-	dir := testModule(t, map[string]string{"p/p.go": "package p\n", "q/q.go": "package q\n"})
+	dir := testmod.Module(t, map[string]string{"p/p.go": "package p\n", "q/q.go": "package q\n"})
 	boom := &Rule{ID: "boom", Summary: "boom", Run: func(p *Pass) {
 		if p.Pkg.Name() == "p" {
 			panic("kaboom")
 		}
 		p.Report(Diagnostic{Pos: p.Files[0].Package})
 	}}
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testEnv(), Rules: []*Rule{boom}})
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{boom}})
 	require.NoError(t, err)
 	require.Len(t, res.Errors, 1)
 	assert.Contains(t, res.Errors[0].Error(), "rule boom panicked: kaboom")

@@ -30,6 +30,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"go/build/constraint"
 	"go/format"
@@ -180,16 +181,12 @@ func onDisk(in fuzzInput) []byte {
 	return b
 }
 
-func env() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
-}
-
 // checkModule runs the engine with every rule and -w over the module in
 // dir, whose packages are pkgs (directory -> input, file p.go), and checks
 // the guarantees for each.
 func checkModule(t *testing.T, dir string, minor int, pkgs map[string]fuzzInput) {
 	opts := rewrite.Options{
-		Dir: dir, Args: []string{"./..."}, Tests: true, Env: env(),
+		Dir: dir, Args: []string{"./..."}, Tests: true, Env: testmod.Env(),
 		Rules: fuzzRules(), Settings: rewrite.DefaultSettings(), Fix: true, Write: true,
 	}
 	res, err := rewrite.Run(opts)

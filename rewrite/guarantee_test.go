@@ -1,6 +1,7 @@
 package rewrite
 
 import (
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"os"
 	"path/filepath"
@@ -76,11 +77,11 @@ func TestFileChangedOnDiskAfterLoadIsNotOverwritten(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.name == "size", len(tc.edited) != len(changedSrc))
-			dir := testModule(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
+			dir := testmod.Module(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
 			rule := returnsTo("p.go", func(path string) {
 				require.NoError(t, os.WriteFile(path, []byte(tc.edited), 0o644))
 			}, nil)
-			res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testEnv(), Rules: []*Rule{rule}, Fix: true, Write: true})
+			res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{rule}, Fix: true, Write: true})
 			require.NoError(t, err)
 			require.Len(t, res.Errors, 1, "%v", res.Errors)
 			assert.Contains(t, res.Errors[0].Error(), filepath.Join(dir, "p", "p.go"))
@@ -100,13 +101,13 @@ func TestFileChangedOnDiskAfterLoadIsNotOverwritten(t *testing.T) {
 // the moment the engine read it for rewriting and the write: the fix itself
 // writes to the file, so the write finds other bytes than it read.
 func TestFileChangedOnDiskAfterReadIsNotOverwritten(t *testing.T) {
-	dir := testModule(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
+	dir := testmod.Module(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
 	path := filepath.Join(dir, "p", "p.go")
 	edited := strings.Replace(changedSrc, "return 22", "return 44", 1)
 	rule := returnsTo("p.go", nil, func(path string) {
 		require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
 	})
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testEnv(), Rules: []*Rule{rule}, Fix: true, Write: true})
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{rule}, Fix: true, Write: true})
 	require.NoError(t, err)
 	require.Len(t, res.Errors, 1, "%v", res.Errors)
 	assert.Contains(t, res.Errors[0].Error(), path+": changed on disk since it was read; not written")
@@ -125,9 +126,9 @@ func TestFileChangedOnDiskAfterReadIsNotOverwritten(t *testing.T) {
 // TestFileDeletedAfterLoad: a file removed while the engine runs is an
 // error for that file, not a crash, and is not recreated.
 func TestFileDeletedAfterLoad(t *testing.T) {
-	dir := testModule(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
+	dir := testmod.Module(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
 	rule := returnsTo("p.go", func(path string) { require.NoError(t, os.Remove(path)) }, nil)
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testEnv(), Rules: []*Rule{rule}, Fix: true, Write: true})
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{rule}, Fix: true, Write: true})
 	require.NoError(t, err)
 	require.Len(t, res.Errors, 1, "%v", res.Errors)
 	assert.Contains(t, res.Errors[0].Error(), filepath.Join(dir, "p", "p.go"))
@@ -148,12 +149,12 @@ func readFile(t *testing.T, dir, name string) string {
 // (exit code 2): the first fix is written, the second finding stays
 // unfixed, and the next run decides whether it still applies.
 func TestConflictingFixesAreNotErrors(t *testing.T) {
-	dir := testModule(t, map[string]string{"p/p.go": "package p\n\nfunc F() int {\n\treturn 2\n}\n"})
+	dir := testmod.Module(t, map[string]string{"p/p.go": "package p\n\nfunc F() int {\n\treturn 2\n}\n"})
 	first := returnsTo("", nil, nil)
 	first.ID = "a-first"
 	second := renameReturns(true)
 	second.ID = "b-second"
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testEnv(), Rules: []*Rule{first, second}, Fix: true, Write: true})
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{first, second}, Fix: true, Write: true})
 	require.NoError(t, err)
 	assert.Empty(t, res.Errors)
 	require.Len(t, res.Findings, 2)

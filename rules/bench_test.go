@@ -9,9 +9,9 @@ package rules
 
 import (
 	"fmt"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -134,39 +134,6 @@ func benchModule(b *testing.B, hazards bool) string {
 	return dir
 }
 
-var (
-	goSrcOnce sync.Once
-	goSrcDir  string
-	goSrcErr  error
-)
-
-// goSrc is $(go env GOROOT)/src, the directory std packages load from.
-func goSrc(b *testing.B) string {
-	b.Helper()
-	goSrcOnce.Do(func() {
-		out, err := exec.Command("go", "env", "GOROOT").Output()
-		if err != nil {
-			goSrcErr = fmt.Errorf("go env GOROOT: %v", err)
-			return
-		}
-		goSrcDir = filepath.Join(strings.TrimSpace(string(out)), "src")
-	})
-	if goSrcErr != nil {
-		b.Fatal(goSrcErr)
-	}
-	return goSrcDir
-}
-
-func benchEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOPROXY=off", "GOTOOLCHAIN=local")
-}
-
-// stdEnv loads from GOROOT/src: the caller's -mod=mod would break the
-// standard library's vendoring.
-func stdEnv() []string {
-	return append(os.Environ(), "GOWORK=off", "GOFLAGS=", "GOTOOLCHAIN=local")
-}
-
 func run(b *testing.B, opts rewrite.Options) *rewrite.Result {
 	b.Helper()
 	res, err := rewrite.Run(opts)
@@ -197,7 +164,7 @@ func BenchmarkRun(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			dir := benchModule(b, bc.hazards)
-			opts := rewrite.Options{Dir: dir, Args: []string{"./..."}, Env: benchEnv(), Rules: All(), Settings: rewrite.DefaultSettings(), Fix: bc.fix}
+			opts := rewrite.Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: All(), Settings: rewrite.DefaultSettings(), Fix: bc.fix}
 			res := run(b, opts)
 			if got := len(res.Findings) > 0; got != bc.findings {
 				b.Fatalf("findings: %v; want some: %v", res.Findings, bc.findings)
@@ -220,7 +187,7 @@ func BenchmarkRun(b *testing.B) {
 		{"net-http/all-rules", All()},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			opts := rewrite.Options{Dir: goSrc(b), Args: []string{"net/http"}, Env: stdEnv(), Rules: bc.rules, Settings: rewrite.DefaultSettings()}
+			opts := rewrite.Options{Dir: testmod.GoSrc(b), Args: []string{"net/http"}, Env: testmod.StdEnv(), Rules: bc.rules, Settings: rewrite.DefaultSettings()}
 			run(b, opts)
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -253,13 +220,13 @@ func load(b *testing.B, name string) *loaded {
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles | packages.NeedImports |
 			packages.NeedTypes | packages.NeedTypesInfo | packages.NeedSyntax | packages.NeedTypesSizes,
-		Dir: goSrc(b),
-		Env: stdEnv(),
+		Dir: testmod.GoSrc(b),
+		Env: testmod.StdEnv(),
 	}
 	pattern := name
 	switch name {
 	case "module/no-findings", "module/findings":
-		cfg.Dir, cfg.Env, pattern = benchModule(b, name == "module/findings"), benchEnv(), "."
+		cfg.Dir, cfg.Env, pattern = benchModule(b, name == "module/findings"), testmod.Env(), "."
 	default:
 		stdMu.Lock()
 		defer stdMu.Unlock()

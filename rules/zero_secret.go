@@ -506,15 +506,7 @@ func (c *secretCheck) zeroedBefore(stmt ast.Stmt, x ast.Expr) bool {
 		if _, isLit := p.(*ast.FuncLit); isLit {
 			return false
 		}
-		var list []ast.Stmt
-		switch b := p.(type) {
-		case *ast.BlockStmt:
-			list = b.List
-		case *ast.CaseClause:
-			list = b.Body
-		case *ast.CommClause:
-			list = b.Body
-		}
+		list := flow.StmtList(p)
 		for i := len(list) - 1; i >= 0; i-- {
 			s := list[i]
 			if s.Pos() >= n.Pos() {

@@ -354,15 +354,7 @@ func (c *secretCheck) keyFix(kc *keyCandidate, uses []*ast.Ident) *rewrite.Fix {
 // goto, break or continue out of it, panic) and no deferred call uses the
 // key. It returns nil when there is none.
 func (c *secretCheck) lastUseStmt(kc *keyCandidate, uses []*ast.Ident) ast.Stmt {
-	var list []ast.Stmt
-	switch b := c.parents[kc.create].(type) {
-	case *ast.BlockStmt:
-		list = b.List
-	case *ast.CaseClause:
-		list = b.Body
-	case *ast.CommClause:
-		list = b.Body
-	}
+	list := flow.StmtList(c.parents[kc.create])
 	start := -1
 	for i, s := range list {
 		if s == kc.create {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -47,16 +48,7 @@ func module(t *testing.T, files map[string]string) string {
 	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOPROXY", "off")
 	t.Setenv("GOTOOLCHAIN", "local")
-	dir := t.TempDir()
-	if _, ok := files["go.mod"]; !ok {
-		files["go.mod"] = "module example.com/m\n\ngo 1.22\n"
-	}
-	for name, content := range files {
-		p := filepath.Join(dir, filepath.FromSlash(name))
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(content), 0o644))
-	}
-	return dir
+	return testmod.Module(t, files)
 }
 
 func gofixslice(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {

@@ -492,3 +492,17 @@ func Parents(root ast.Node) map[ast.Node]ast.Node {
 	})
 	return parents
 }
+
+// StmtList returns the statement list a block, case clause or select
+// clause holds, or nil for any other node.
+func StmtList(n ast.Node) []ast.Stmt {
+	switch b := n.(type) {
+	case *ast.BlockStmt:
+		return b.List
+	case *ast.CaseClause:
+		return b.Body
+	case *ast.CommClause:
+		return b.Body
+	}
+	return nil
+}

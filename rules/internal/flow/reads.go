@@ -5,6 +5,7 @@ import (
 	"go/types"
 
 	"github.com/gofixslice/gofixslice/knowledge"
+	"github.com/gofixslice/gofixslice/rewrite"
 )
 
 // ReadInto lists the buffers a call fills with input: the argument of a
@@ -93,26 +94,9 @@ func UseOfArg(info *types.Info, parents map[ast.Node]ast.Node, call *ast.CallExp
 		}
 		return ArgKept
 	}
-	fn := calleeOf(info, call)
+	fn := rewrite.Callee(info, call)
 	if (knowledge.IsReadMethod(fn) || knowledge.IsWriteMethod(fn)) && i == 0 {
 		return ArgCopied // io.Reader and io.Writer implementations must not retain p
 	}
 	return ArgUnknown
-}
-
-// calleeOf returns the function or method a call statically calls, or nil.
-func calleeOf(info *types.Info, call *ast.CallExpr) *types.Func {
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		fn, _ := info.Uses[f].(*types.Func)
-		return fn
-	case *ast.SelectorExpr:
-		fn, _ := info.Uses[f.Sel].(*types.Func)
-		return fn
-	case *ast.IndexExpr:
-		return calleeOf(info, &ast.CallExpr{Fun: f.X})
-	case *ast.IndexListExpr:
-		return calleeOf(info, &ast.CallExpr{Fun: f.X})
-	}
-	return nil
 }
