@@ -46,12 +46,9 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 	var changed []*pending
 	for _, f := range order {
 		name := pkg.Fset.File(f.FileStart).Name()
-		root := e.stdRoot(pkg, name)
+		root := e.writeRoot(pkg, name)
 		if root == "" {
-			if !writable(pkg, name) {
-				continue
-			}
-			root = pkg.Module.Dir
+			continue
 		}
 		if err := resolvesInside(root, name); err != nil {
 			res.errors = append(res.errors, err)
@@ -137,13 +134,20 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 	}
 }
 
-// stdRoot returns GOROOT/src when file belongs to a standard-library
-// package and the run works inside that same GOROOT/src (checking the
-// standard library in a writable copy of GOROOT), and "" otherwise. The go
-// command gives standard-library packages no module, so writable alone
-// never lets them be rewritten.
-func (e *engine) stdRoot(pkg *Package, file string) string {
-	if pkg.Module != nil || strings.Contains(filepath.ToSlash(file), "/vendor/") {
+// writeRoot returns the directory a file of pkg may be rewritten under, or
+// "" when it must not be written: the main module's directory for its own
+// files; GOROOT/src for a standard-library file when the run works inside
+// that same GOROOT/src (checking the standard library in a writable copy
+// of GOROOT: the go command gives std packages no module); never a
+// vendored file or one of another module.
+func (e *engine) writeRoot(pkg *Package, file string) string {
+	if strings.Contains(filepath.ToSlash(file), "/vendor/") {
+		return ""
+	}
+	if pkg.Module != nil {
+		if pkg.Module.Main && strings.HasPrefix(file, pkg.Module.Dir+string(filepath.Separator)) {
+			return pkg.Module.Dir
+		}
 		return ""
 	}
 	sep := string(filepath.Separator)

@@ -105,16 +105,3 @@ func selectPackages(pkgs []*listedPackage) []*listedPackage {
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
-
-// writable reports whether a file of pkg may be rewritten: it belongs to the
-// main module (or to the standard library when that is what is being
-// checked in a writable GOROOT) and is not vendored.
-func writable(pkg *Package, file string) bool {
-	if strings.Contains(filepath.ToSlash(file), "/vendor/") {
-		return false
-	}
-	if pkg.Module != nil {
-		return pkg.Module.Main && strings.HasPrefix(file, pkg.Module.Dir+string(filepath.Separator))
-	}
-	return false
-}

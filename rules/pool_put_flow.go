@@ -48,21 +48,8 @@ func ppHasResults(fn ast.Node) bool {
 	return ft == nil || (ft.Results != nil && len(ft.Results.List) > 0)
 }
 
-// ppStmtList returns the statement list a node holds, or nil.
-func ppStmtList(n ast.Node) []ast.Stmt {
-	switch n := n.(type) {
-	case *ast.BlockStmt:
-		return n.List
-	case *ast.CaseClause:
-		return n.Body
-	case *ast.CommClause:
-		return n.Body
-	}
-	return nil
-}
-
 func (c *poolCheck) inList(s ast.Stmt) bool {
-	for _, t := range ppStmtList(c.parent[s]) {
+	for _, t := range flow.StmtList(c.parent[s]) {
 		if t == s {
 			return true
 		}
@@ -93,7 +80,7 @@ func (c *poolCheck) flowsTo(from, to ast.Node) bool {
 		case *ast.CaseClause, *ast.CommClause:
 			// The other clauses of a switch do not follow this one.
 		default:
-			list := ppStmtList(par)
+			list := flow.StmtList(par)
 			for i, st := range list {
 				if st != cur {
 					continue
