@@ -1,7 +1,6 @@
 package passes_test
 
 import (
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/txtar"
 
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/passes"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules"

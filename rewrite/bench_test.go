@@ -11,7 +11,6 @@ package rewrite
 import (
 	"bytes"
 	"fmt"
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"go/format"
 	"go/token"
@@ -22,6 +21,7 @@ import (
 	"testing"
 
 	"github.com/dave/dst"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"golang.org/x/tools/go/packages"
 )
 
@@ -103,17 +103,11 @@ func Count%[1]d(words []string) int {
 // Count function benchRule rewrites) among benchFiles, to a new directory.
 func benchModule(b *testing.B, fixable int) string {
 	b.Helper()
-	dir := b.TempDir()
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/bench\n\ngo 1.22\n")
+	files := map[string]string{"go.mod": "module example.com/bench\n\ngo 1.22\n"}
 	for i := 0; i < benchFiles; i++ {
-		write(fmt.Sprintf("f%02d.go", i), benchSource(i, i < fixable))
+		files[fmt.Sprintf("f%02d.go", i)] = benchSource(i, i < fixable)
 	}
-	return dir
+	return testmod.Module(b, files)
 }
 
 // benchRule reports `n + fixme` in return statements and rewrites it to

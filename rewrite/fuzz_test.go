@@ -30,7 +30,6 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"go/build/constraint"
 	"go/format"
@@ -50,6 +49,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules"
 )

@@ -1,7 +1,6 @@
 package rewrite
 
 import (
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/ast"
 	"os"
 	"path/filepath"
@@ -9,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/dave/dst"
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

@@ -9,10 +9,7 @@ package rules
 
 import (
 	"fmt"
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"go/token"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -20,6 +17,7 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/packages"
 
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
@@ -117,21 +115,15 @@ func hazardSource(i int) string {
 
 func benchModule(b *testing.B, hazards bool) string {
 	b.Helper()
-	dir := b.TempDir()
-	write := func(name, content string) {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			b.Fatal(err)
-		}
-	}
-	write("go.mod", "module example.com/bench\n\ngo 1.22\n")
+	files := map[string]string{"go.mod": "module example.com/bench\n\ngo 1.22\n"}
 	for i := 0; i < benchFiles; i++ {
 		src := cleanSource(i)
 		if hazards && i == 0 {
 			src = hazardSource(i)
 		}
-		write(fmt.Sprintf("f%02d.go", i), src)
+		files[fmt.Sprintf("f%02d.go", i)] = src
 	}
-	return dir
+	return testmod.Module(b, files)
 }
 
 func run(b *testing.B, opts rewrite.Options) *rewrite.Result {

@@ -3,13 +3,13 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )

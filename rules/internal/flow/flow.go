@@ -13,6 +13,8 @@ import (
 	"sort"
 
 	"golang.org/x/tools/go/cfg"
+
+	"github.com/gofixslice/gofixslice/rewrite"
 )
 
 // Func is one function declaration with the facts rules ask about it.
@@ -389,17 +391,8 @@ func NoReturn(info *types.Info, call *ast.CallExpr) bool {
 	if IsBuiltin(info, call, "panic") {
 		return true
 	}
-	var id *ast.Ident
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		id = f
-	case *ast.SelectorExpr:
-		id = f.Sel
-	default:
-		return false
-	}
-	fn, ok := info.Uses[id].(*types.Func)
-	return ok && noReturn[fn.FullName()]
+	fn := rewrite.Callee(info, call)
+	return fn != nil && noReturn[fn.FullName()]
 }
 
 // ReachesNextIteration reports whether control, once n has been evaluated,
