@@ -1,10 +1,11 @@
 module github.com/gofixslice/gofixslice
 
-go 1.26.8
+go 1.26.0
 
 require (
 	github.com/dave/dst v0.28.0
 	github.com/golangci/plugin-module-register v0.1.2
+	github.com/pelletier/go-toml/v2 v2.4.3
 	github.com/rogpeppe/go-internal v1.16.0
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/tools v0.52.0

@@ -14,29 +14,29 @@
 //	        type: module
 //	        description: slice, map and sync.Pool lifetime hazards
 //	        settings:
-//	          disable: [zero-secret]
+//	          disable: [zero-secret, pool-put/boxing]
+//	          categories: [bug, memory]
 //	          large: 1048576
 //	          sensitive: [password, token, private key]
 //	          pool-max-cap: 65536
 //
-// The settings are the keys of gofixslice's project configuration file, with
-// the same meaning: enable and disable take rule IDs (gofixslice -list);
-// large is subslice-pin's size threshold in bytes; sensitive replaces
-// zero-secret's list of identifier words naming secrets; pool-max-cap turns on
-// pool-put's oversized-Put check (0: off). Unknown keys and rule IDs are
-// errors.
+// The settings are the keys of gofixslice.toml, with the same meaning:
+// enable and disable take rule or check IDs (gofixslice -list), categories
+// restricts the run to checks of those categories, and every rule option
+// is a key of its own name. Unknown keys, IDs and categories are errors.
 package plugin
 
 import (
 	"fmt"
-	"strconv"
+	"sort"
 	"strings"
 
 	"github.com/golangci/plugin-module-register/register"
 	"golang.org/x/tools/go/analysis"
 
-	"github.com/gofixslice/gofixslice/passes"
-	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/internal/config"
+	"github.com/gofixslice/gofixslice/rewrite/analyzer"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules"
 )
 
@@ -48,123 +48,120 @@ func init() {
 	register.Plugin(Name, New)
 }
 
-// Settings are the plugin's settings in .golangci.yml.
-type Settings struct {
-	// Enable lists the rule IDs to run (empty or absent: every rule).
-	Enable []string `json:"enable"`
-	// Disable lists rule IDs not to run.
-	Disable []string `json:"disable"`
-	// Large is the size in bytes from which a constant-size make is large
-	// storage (subslice-pin); default 65536.
-	Large *int64 `json:"large"`
-	// Sensitive replaces the identifier words naming secrets (zero-secret).
-	Sensitive []string `json:"sensitive"`
-	// MaxCap reports Puts of buffers with no capacity bound above this many
-	// bytes (pool-put); 0, the default, turns the check off.
-	MaxCap *int64 `json:"pool-max-cap"`
-}
-
 // Plugin is gofixslice's golangci-lint plugin.
 type Plugin struct {
-	settings Settings
+	on     map[*rule.Check]bool
+	values rule.Values
 }
 
 var _ register.LinterPlugin = (*Plugin)(nil)
 
 // New is the constructor golangci-lint calls with the settings of
-// linters.settings.custom.gofixslice.settings.
+// linters.settings.custom.gofixslice.settings (decoded YAML).
 func New(conf any) (register.LinterPlugin, error) {
-	s, err := register.DecodeSettings[Settings](conf)
-	if err != nil {
-		return nil, fmt.Errorf("gofixslice settings: %w", err)
+	raw := map[string]any{}
+	if conf != nil {
+		m, ok := conf.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("gofixslice settings: want a mapping, got %T", conf)
+		}
+		raw = m
 	}
-	if _, err := s.rules(); err != nil {
-		return nil, err
+	options := map[string]*rule.Option{}
+	known := []string{"enable", "disable", "categories"}
+	for _, o := range rules.Options() {
+		options[o.Name] = o
+		known = append(known, o.Name)
 	}
-	if s.Large != nil && *s.Large <= 0 {
-		return nil, fmt.Errorf("gofixslice settings: large: %d is not a positive number of bytes", *s.Large)
+	var sel config.Selection
+	p := &Plugin{values: rule.Values{}}
+	keys := make([]string, 0, len(raw))
+	for k := range raw {
+		keys = append(keys, k)
 	}
-	if s.MaxCap != nil && *s.MaxCap < 0 {
-		return nil, fmt.Errorf("gofixslice settings: pool-max-cap: %d is negative (0 turns the check off)", *s.MaxCap)
-	}
-	for _, w := range s.Sensitive {
-		if strings.TrimSpace(w) == "" || strings.Contains(w, ",") {
-			return nil, fmt.Errorf("gofixslice settings: sensitive: %q is not a word (one entry per word, no commas)", w)
+	sort.Strings(keys)
+	for _, k := range keys {
+		v := raw[k]
+		switch k {
+		case "enable", "disable", "categories":
+			list, err := stringList(v)
+			if err != nil {
+				return nil, fmt.Errorf("gofixslice settings: %s: %v", k, err)
+			}
+			switch k {
+			case "enable":
+				sel.Enable = list
+			case "disable":
+				sel.Disable = list
+			default:
+				sel.Categories = list
+			}
+		default:
+			o, ok := options[k]
+			if !ok {
+				return nil, fmt.Errorf("gofixslice settings: unknown field %q (known: %s)", k, strings.Join(known, ", "))
+			}
+			val, err := o.Convert(v)
+			if err != nil {
+				return nil, fmt.Errorf("gofixslice settings: %v", err)
+			}
+			p.values[o] = val
 		}
 	}
-	return &Plugin{settings: s}, nil
+	on, err := sel.Resolve(rules.All())
+	if err != nil {
+		return nil, fmt.Errorf("gofixslice settings: %v", err)
+	}
+	p.on = on
+	return p, nil
 }
 
-// rules returns the selected rules, in ID order.
-func (s Settings) rules() ([]*rewrite.Rule, error) {
-	enabled := rules.All()
-	if len(s.Enable) > 0 {
-		enabled = nil
-		for _, id := range s.Enable {
-			r := rules.ByID(id)
-			if r == nil {
-				return nil, fmt.Errorf("gofixslice settings: enable: unknown rule %q (gofixslice -list)", id)
-			}
-			enabled = append(enabled, r)
+func stringList(v any) ([]string, error) {
+	list, ok := v.([]any)
+	if !ok {
+		if s, ok := v.([]string); ok {
+			return s, nil
 		}
+		return nil, fmt.Errorf("want a list, got %v", v)
 	}
-	off := map[string]bool{}
-	for _, id := range s.Disable {
-		if rules.ByID(id) == nil {
-			return nil, fmt.Errorf("gofixslice settings: disable: unknown rule %q (gofixslice -list)", id)
+	out := []string{}
+	for _, e := range list {
+		s, ok := e.(string)
+		if !ok {
+			return nil, fmt.Errorf("%v is not a string", e)
 		}
-		off[id] = true
-	}
-	var out []*rewrite.Rule
-	seen := map[string]bool{}
-	for _, r := range enabled {
-		if !off[r.ID] && !seen[r.ID] {
-			seen[r.ID] = true
-			out = append(out, r)
-		}
+		out = append(out, s)
 	}
 	return out, nil
 }
 
-// BuildAnalyzers returns the analyzers of the selected rules, with the
-// settings applied through the analyzers' flags (the same flags go vet
-// -vettool takes: -subslicepin.large, -zerosecret.sensitive,
-// -poolput.maxcap). The analyzers' settings are process-wide, which is
-// what golangci-lint needs: it builds the plugin once.
+// BuildAnalyzers returns the analyzers of the rules with a selected check,
+// with the settings applied through the analyzers' flags (the same flags go
+// vet -vettool takes: -subslicepin.large, -poolput.checks...). The
+// analyzers' settings are process-wide, which is what golangci-lint needs:
+// it builds the plugin once. Every flag is set, defaults included, so that
+// building twice does not keep the previous build's settings.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	selected, err := p.settings.rules()
-	if err != nil {
-		return nil, err
-	}
-	def := rewrite.DefaultSettings()
-	large, maxcap, sensitive := def.LargeSize, def.PoolMaxCap, def.SensitiveWords
-	if p.settings.Large != nil {
-		large = *p.settings.Large
-	}
-	if p.settings.MaxCap != nil {
-		maxcap = *p.settings.MaxCap
-	}
-	if p.settings.Sensitive != nil {
-		sensitive = p.settings.Sensitive
-	}
-	// Every value is set, defaults included, so that building twice does
-	// not keep the previous build's settings.
-	for _, f := range []struct{ rule, flag, value string }{
-		{"subslice-pin", "large", strconv.FormatInt(large, 10)},
-		{"pool-put", "maxcap", strconv.FormatInt(maxcap, 10)},
-		{"zero-secret", "sensitive", strings.Join(sensitive, ",")},
-	} {
-		a := passes.Analyzer(f.rule)
-		if a == nil {
-			continue
+	var out []*analysis.Analyzer
+	for _, r := range rules.All() {
+		a := rules.Analyzer(r.ID)
+		for _, o := range r.Options {
+			if err := a.Flags.Set(o.Name, o.Format(p.values.Get(o))); err != nil {
+				return nil, fmt.Errorf("gofixslice settings: %s: %w", o.Name, err)
+			}
 		}
-		if err := a.Flags.Set(f.flag, f.value); err != nil {
-			return nil, fmt.Errorf("gofixslice settings: %s: %w", f.flag, err)
+		var names []string
+		for _, c := range r.Checks {
+			if p.on[c] {
+				names = append(names, c.Name)
+			}
 		}
-	}
-	out := make([]*analysis.Analyzer, 0, len(selected))
-	for _, r := range selected {
-		out = append(out, passes.Analyzer(r.ID))
+		if err := a.Flags.Set(analyzer.ChecksFlag, strings.Join(names, ",")); err != nil {
+			return nil, fmt.Errorf("gofixslice settings: %w", err)
+		}
+		if len(names) > 0 {
+			out = append(out, a)
+		}
 	}
 	return out, nil
 }

@@ -20,6 +20,7 @@ import (
 // package, not with the corpus.
 type Package struct {
 	ID, PkgPath, Name string
+	Dir               string   // the package directory
 	GoFiles           []string // the package's own .go files (not cgo output)
 	Fset              *token.FileSet
 	Syntax            []*ast.File
@@ -131,7 +132,7 @@ func (im *sourceImporter) Import(path string) (*types.Package, error) {
 
 // checkListed parses and type-checks a listed package from source.
 func checkListed(lp *listedPackage, fset *token.FileSet, loader *exportLoader, extra *extraImporter) *Package {
-	pkg := &Package{ID: lp.ID, PkgPath: lp.pkgPath, Name: lp.Name, Fset: fset, Module: lp.Module}
+	pkg := &Package{ID: lp.ID, PkgPath: lp.pkgPath, Name: lp.Name, Dir: lp.Dir, Fset: fset, Module: lp.Module}
 	if lp.Error != nil {
 		pkg.Errors = append(pkg.Errors, fmt.Errorf("%s", lp.Error))
 	}

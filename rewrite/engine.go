@@ -2,6 +2,7 @@ package rewrite
 
 import (
 	"fmt"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"go/ast"
 	"go/token"
 	"os"
@@ -14,32 +15,51 @@ import (
 
 // Options configure one run of the engine.
 type Options struct {
-	Dir      string   // working directory: loading and relative paths
-	Args     []string // package patterns, directories and .go files
-	Tests    bool     // include _test.go files
-	Tags     string   // build tags passed to the go command
-	Env      []string // environment of the go command (nil: this process's)
-	Rules    []*Rule  // the enabled rules
-	Settings Settings
+	Dir   string   // working directory: loading and relative paths
+	Args  []string // package patterns, directories and .go files
+	Tests bool     // include _test.go files
+	Tags  string   // build tags passed to the go command
+	Env   []string // environment of the go command (nil: this process's)
+	// Rules are the rules that may run (the suite); Settings decides
+	// which of their checks run where, and with which option values.
+	Rules []*rule.Rule
+	// Settings returns the settings of the package in directory dir (a
+	// project's configuration may differ by directory); nil: Defaults. An
+	// error (a broken configuration file) is reported for the package,
+	// which is then not checked.
+	Settings func(dir string) (*Settings, error)
 	Fix      bool // compute fixes (needed for -l, -d, -w, -json)
 	Write    bool // write fixed files
 	Edits    bool // compute each finding's own text edits (-json)
 }
 
-// Finding is one reported diagnostic.
-type Finding struct {
-	Rule    string
-	Pos     token.Position // absolute file name
-	Message string
-	HasFix  bool       // the rule offered a fix
-	Fixed   bool       // the fix is part of the file's new content
-	Edits   []TextEdit // the fix on its own (Options.Edits)
+// Settings are what a run enables and sets for one package.
+type Settings struct {
+	// Enabled reports whether check runs on the file (an absolute path);
+	// nil: the checks whose category is on by default.
+	Enabled func(check *rule.Check, file string) bool
+	// Values are the option values; absent options take their defaults.
+	Values rule.Values
 }
 
-// TextEdit replaces the bytes [Start, End) of the original file with New.
-type TextEdit struct {
-	Start, End int
-	New        string
+// Defaults are the settings of a run without configuration.
+var Defaults = &Settings{}
+
+func (s *Settings) enabled(c *rule.Check, file string) bool {
+	if s.Enabled == nil {
+		return c.Category.DefaultOn()
+	}
+	return s.Enabled(c, file)
+}
+
+// Finding is one reported diagnostic.
+type Finding struct {
+	Check   *rule.Check    // Check.ID() names it; Check.Rule() its rule
+	Pos     token.Position // absolute file name
+	Message string
+	HasFix  bool            // the rule offered a fix
+	Fixed   bool            // the fix is part of the file's new content
+	Edits   []rule.TextEdit // the fix on its own (Options.Edits)
 }
 
 // Change is the new content of one file.
@@ -89,7 +109,7 @@ func Run(opts Options) (*Result, error) {
 		byID[p.ID] = p
 	}
 	fset := token.NewFileSet()
-	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: &memFacts{}, claimed: map[string]bool{}}
+	e := &engine{opts: opts, target: tgt, extra: newExtraImporter(opts.Dir, opts.Tags, opts.Env), facts: &rule.MemFacts{}, claimed: map[string]bool{}}
 	loader := newExportLoader(fset, byID)
 	selected := selectPackages(listed)
 	if tgt.files != nil {
@@ -144,7 +164,7 @@ func sortFindings(fs []Finding) {
 		if a.Column != b.Column {
 			return a.Column < b.Column
 		}
-		return fs[i].Rule < fs[j].Rule
+		return fs[i].Check.Rule().ID < fs[j].Check.Rule().ID // stable: a rule's own order
 	})
 }
 
@@ -160,7 +180,7 @@ type engine struct {
 	opts   Options
 	target target
 	extra  *extraImporter
-	facts  FactStore
+	facts  rule.FactStore
 
 	claimMu sync.Mutex
 	claimed map[string]bool // files already checked by some package
@@ -270,10 +290,9 @@ type pkgResult struct {
 	errors   []error
 }
 
-// ruleDiag is a diagnostic with the rule that reported it.
+// ruleDiag is a diagnostic in the engine's hands.
 type ruleDiag struct {
-	rule *Rule
-	Diagnostic
+	rule.Diagnostic
 	finding int // index in pkgResult.findings
 }
 
@@ -307,25 +326,34 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		return res
 	}
 
+	settings := Defaults
+	if e.opts.Settings != nil {
+		s, err := e.opts.Settings(pkg.Dir)
+		if err != nil {
+			res.errors = append(res.errors, err)
+			return res
+		}
+		settings = s
+	}
 	var diags []ruleDiag
-	var mu sync.Mutex
-	cache := map[string]any{} // shared by the rules of this package
-	sup := newSuppressions(pkg.Fset)
-	for _, rule := range e.opts.Rules {
-		pass := &Pass{
-			Rule: rule, Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo,
-			Settings: e.opts.Settings, Facts: e.facts, cache: cache,
+	results := rule.NewResults() // shared analyses, once for all rules of the package
+	sup := rule.NewSuppressions(pkg.Fset)
+	for _, r := range e.opts.Rules {
+		if !anyEnabled(settings, r, inScope, pkg.Fset) {
+			continue
 		}
-		pass.report = func(d Diagnostic) {
-			f := pass.FileOf(d.Pos)
-			if f == nil || !inScope[f] || sup.suppressed(f, d.Pos, rule.ID) {
-				return
-			}
-			mu.Lock()
-			diags = append(diags, ruleDiag{rule: rule, Diagnostic: d})
-			mu.Unlock()
-		}
-		if err := runRule(rule, pass); err != nil {
+		pass := rule.NewPass(rule.PassConfig{
+			Rule: r, Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo,
+			Facts: e.facts, Values: settings.Values, Results: results,
+			Report: func(d rule.Diagnostic) {
+				f := rule.FileOf(pkg.Syntax, d.Pos)
+				if f == nil || !inScope[f] || !settings.enabled(d.Check, pkg.Fset.File(f.FileStart).Name()) || sup.Suppressed(f, d.Pos, d.Check) {
+					return
+				}
+				diags = append(diags, ruleDiag{Diagnostic: d})
+			},
+		})
+		if err := runRule(r, pass); err != nil {
 			res.errors = append(res.errors, err)
 		}
 	}
@@ -334,7 +362,7 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		d := &diags[i]
 		d.finding = len(res.findings)
 		res.findings = append(res.findings, Finding{
-			Rule:    d.rule.ID,
+			Check:   d.Check,
 			Pos:     pkg.Fset.PositionFor(d.Pos, false),
 			Message: d.Message,
 			HasFix:  d.Fix != nil,
@@ -348,27 +376,40 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 
 // runRule runs one rule, turning a panic into an error naming the rule and
 // package so that one bad rule never takes the run down.
-func runRule(rule *Rule, pass *Pass) (err error) {
+func runRule(r *rule.Rule, pass *rule.Pass) (err error) {
 	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("%s: rule %s panicked: %v\n%s", pass.Pkg.Path(), rule.ID, r, debug.Stack())
+		if x := recover(); x != nil {
+			err = fmt.Errorf("%s: rule %s panicked: %v\n%s", pass.Pkg.Path(), r.ID, x, debug.Stack())
 		}
 	}()
-	rule.Run(pass)
+	r.Run(pass)
 	return nil
+}
+
+// anyEnabled reports whether some check of r runs on some in-scope file.
+func anyEnabled(s *Settings, r *rule.Rule, inScope map[*ast.File]bool, fset *token.FileSet) bool {
+	for f := range inScope {
+		name := fset.File(f.FileStart).Name()
+		for _, c := range r.Checks {
+			if s.enabled(c, name) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // dedupe drops repeated reports of the same rule at the same place.
 func dedupe(fset *token.FileSet, diags []ruleDiag) []ruleDiag {
 	type key struct {
-		rule string
-		pos  token.Pos
-		msg  string
+		check *rule.Check
+		pos   token.Pos
+		msg   string
 	}
 	seen := map[key]bool{}
 	out := diags[:0]
 	for _, d := range diags {
-		k := key{d.rule.ID, d.Pos, d.Message}
+		k := key{d.Check, d.Pos, d.Message}
 		if seen[k] {
 			continue
 		}

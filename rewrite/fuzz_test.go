@@ -51,6 +51,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules"
 )
 
@@ -187,7 +188,7 @@ func onDisk(in fuzzInput) []byte {
 func checkModule(t *testing.T, dir string, minor int, pkgs map[string]fuzzInput) {
 	opts := rewrite.Options{
 		Dir: dir, Args: []string{"./..."}, Tests: true, Env: testmod.Env(),
-		Rules: fuzzRules(), Settings: rewrite.DefaultSettings(), Fix: true, Write: true,
+		Rules: fuzzRules(), Settings: everyCheck, Fix: true, Write: true,
 	}
 	res, err := rewrite.Run(opts)
 	require.NoError(t, err)
@@ -267,18 +268,23 @@ func checkModule(t *testing.T, dir string, minor int, pkgs map[string]fuzzInput)
 
 // fuzzRules is every rule but those named in GOFIXSLICE_FUZZ_DISABLE
 // (comma-separated IDs), to fuzz on past a known finding.
-func fuzzRules() []*rewrite.Rule {
+func fuzzRules() []*rule.Rule {
 	off := map[string]bool{}
 	for _, id := range strings.Split(os.Getenv("GOFIXSLICE_FUZZ_DISABLE"), ",") {
 		off[strings.TrimSpace(id)] = true
 	}
-	var out []*rewrite.Rule
+	var out []*rule.Rule
 	for _, r := range rules.All() {
 		if !off[r.ID] {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// everyCheck runs every check of the rules, style checks included.
+func everyCheck(string) (*rewrite.Settings, error) {
+	return &rewrite.Settings{Enabled: func(*rule.Check, string) bool { return true }}, nil
 }
 
 // checkOutput checks one rewritten file.

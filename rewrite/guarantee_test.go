@@ -8,9 +8,11 @@ import (
 	"testing"
 
 	"github.com/dave/dst"
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gofixslice/gofixslice/internal/testmod"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
 // These tests drive the "never overwrite a file that changed on disk"
@@ -24,9 +26,8 @@ import (
 // return with the literal 1 (which type-checks for an int function). For
 // the file whose base name is file, Run calls during(path) first, and each
 // fix calls inEdit(path) before it edits.
-func returnsTo(file string, during, inEdit func(path string)) *Rule {
-	r := &Rule{ID: "test-rule", Summary: "test"}
-	r.Run = func(p *Pass) {
+func returnsTo(file string, during, inEdit func(path string)) *rule.Rule {
+	return testRule("test-rule", func(p *rule.Pass, check *rule.Check) {
 		for _, f := range p.Files {
 			name := p.Fset.File(f.FileStart).Name()
 			if filepath.Base(name) == file && during != nil {
@@ -38,7 +39,7 @@ func returnsTo(file string, during, inEdit func(path string)) *Rule {
 					return true
 				}
 				res := ret.Results[0]
-				p.Report(Diagnostic{Pos: res.Pos(), Fix: &Fix{Edit: func(c *FixContext) error {
+				p.Report(rule.Diagnostic{Check: check, Pos: res.Pos(), Fix: &rule.Fix{Edit: func(c *rule.FixContext) error {
 					if filepath.Base(name) == file && inEdit != nil {
 						inEdit(name)
 					}
@@ -49,8 +50,7 @@ func returnsTo(file string, during, inEdit func(path string)) *Rule {
 				return true
 			})
 		}
-	}
-	return r
+	})
 }
 
 const (
@@ -78,10 +78,10 @@ func TestFileChangedOnDiskAfterLoadIsNotOverwritten(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			require.Equal(t, tc.name == "size", len(tc.edited) != len(changedSrc))
 			dir := testmod.Module(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
-			rule := returnsTo("p.go", func(path string) {
+			r := returnsTo("p.go", func(path string) {
 				require.NoError(t, os.WriteFile(path, []byte(tc.edited), 0o644))
 			}, nil)
-			res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{rule}, Fix: true, Write: true})
+			res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*rule.Rule{r}, Fix: true, Write: true})
 			require.NoError(t, err)
 			require.Len(t, res.Errors, 1, "%v", res.Errors)
 			assert.Contains(t, res.Errors[0].Error(), filepath.Join(dir, "p", "p.go"))
@@ -104,10 +104,10 @@ func TestFileChangedOnDiskAfterReadIsNotOverwritten(t *testing.T) {
 	dir := testmod.Module(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
 	path := filepath.Join(dir, "p", "p.go")
 	edited := strings.Replace(changedSrc, "return 22", "return 44", 1)
-	rule := returnsTo("p.go", nil, func(path string) {
+	r := returnsTo("p.go", nil, func(path string) {
 		require.NoError(t, os.WriteFile(path, []byte(edited), 0o644))
 	})
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{rule}, Fix: true, Write: true})
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*rule.Rule{r}, Fix: true, Write: true})
 	require.NoError(t, err)
 	require.Len(t, res.Errors, 1, "%v", res.Errors)
 	assert.Contains(t, res.Errors[0].Error(), path+": changed on disk since it was read; not written")
@@ -127,8 +127,8 @@ func TestFileChangedOnDiskAfterReadIsNotOverwritten(t *testing.T) {
 // error for that file, not a crash, and is not recreated.
 func TestFileDeletedAfterLoad(t *testing.T) {
 	dir := testmod.Module(t, map[string]string{"p/p.go": changedSrc, "q/q.go": otherSrc})
-	rule := returnsTo("p.go", func(path string) { require.NoError(t, os.Remove(path)) }, nil)
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{rule}, Fix: true, Write: true})
+	r := returnsTo("p.go", func(path string) { require.NoError(t, os.Remove(path)) }, nil)
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*rule.Rule{r}, Fix: true, Write: true})
 	require.NoError(t, err)
 	require.Len(t, res.Errors, 1, "%v", res.Errors)
 	assert.Contains(t, res.Errors[0].Error(), filepath.Join(dir, "p", "p.go"))
@@ -154,7 +154,7 @@ func TestConflictingFixesAreNotErrors(t *testing.T) {
 	first.ID = "a-first"
 	second := renameReturns(true)
 	second.ID = "b-second"
-	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*Rule{first, second}, Fix: true, Write: true})
+	res, err := Run(Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: []*rule.Rule{first, second}, Fix: true, Write: true})
 	require.NoError(t, err)
 	assert.Empty(t, res.Errors)
 	require.Len(t, res.Findings, 2)

@@ -19,6 +19,8 @@ import (
 
 	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/analyzer"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
 
@@ -156,7 +158,7 @@ func BenchmarkRun(b *testing.B) {
 	} {
 		b.Run(bc.name, func(b *testing.B) {
 			dir := benchModule(b, bc.hazards)
-			opts := rewrite.Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: All(), Settings: rewrite.DefaultSettings(), Fix: bc.fix}
+			opts := rewrite.Options{Dir: dir, Args: []string{"./..."}, Env: testmod.Env(), Rules: All(), Fix: bc.fix}
 			res := run(b, opts)
 			if got := len(res.Findings) > 0; got != bc.findings {
 				b.Fatalf("findings: %v; want some: %v", res.Findings, bc.findings)
@@ -173,13 +175,13 @@ func BenchmarkRun(b *testing.B) {
 	}
 	for _, bc := range []struct {
 		name  string
-		rules []*rewrite.Rule
+		rules []*rule.Rule
 	}{
 		{"net-http/no-rules", nil},
 		{"net-http/all-rules", All()},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			opts := rewrite.Options{Dir: testmod.GoSrc(b), Args: []string{"net/http"}, Env: testmod.StdEnv(), Rules: bc.rules, Settings: rewrite.DefaultSettings()}
+			opts := rewrite.Options{Dir: testmod.GoSrc(b), Args: []string{"net/http"}, Env: testmod.StdEnv(), Rules: bc.rules}
 			run(b, opts)
 			b.ReportAllocs()
 			b.ResetTimer()
@@ -255,12 +257,13 @@ func (l *loaded) analysisPass(diags *int) *analysis.Pass {
 // matchAll runs every rule over the loaded package as the go/analysis
 // driver does (summaries computed once, shared through the cache; fixes of
 // findings turned into text edits), and returns the number of findings.
-func matchAll(b *testing.B, l *loaded, rs []*rewrite.Rule) int {
+func matchAll(b *testing.B, l *loaded, rs []*rule.Rule) int {
 	n := 0
 	ap := l.analysisPass(&n)
-	cache := map[string]any{}
+	results := rule.NewResults()
+	all := func(*rule.Check) bool { return true }
 	for _, r := range rs {
-		if err := rewrite.RunAnalysis(ap, r, rewrite.DefaultSettings(), rewrite.NoFacts, cache, DocURL+r.ID); err != nil {
+		if err := analyzer.Run(ap, r, nil, all, results); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -306,7 +309,7 @@ func BenchmarkMatch(b *testing.B) {
 		b.Run("net-http/"+r.ID, func(b *testing.B) {
 			b.ReportAllocs()
 			for i := 0; i < b.N; i++ {
-				matchAll(b, l, []*rewrite.Rule{r})
+				matchAll(b, l, []*rule.Rule{r})
 			}
 		})
 	}
@@ -323,8 +326,8 @@ func BenchmarkSummary(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				// A new pass has an empty cache: the table is computed.
-				summary.For(rewrite.NewAnalysisPass(ap, nil, rewrite.DefaultSettings(), rewrite.NoFacts, nil))
+				// A new pass has no results yet: the table is computed.
+				rule.NewPass(rule.PassConfig{Fset: ap.Fset, Files: ap.Files, Pkg: ap.Pkg, Info: ap.TypesInfo}).ResultOf(summary.Analysis)
 			}
 			b.ReportMetric(float64(l.lines*b.N)/b.Elapsed().Seconds(), "lines/s")
 		})

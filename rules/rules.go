@@ -1,33 +1,91 @@
-// Package rules holds gofixslice's rules, one per file. Each file declares a
-// *rewrite.Rule and registers it; the engine runs whatever All returns.
+// Package rules is the suite: the list of every gofixslice rule. Each rule
+// lives in its own package below (rules/<name>), with its documentation,
+// options, checks and go/analysis Analyzer; this package only lists them.
 package rules
 
 import (
-	"sort"
+	"strings"
 
-	"github.com/gofixslice/gofixslice/rewrite"
+	"golang.org/x/tools/go/analysis"
+
+	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/aliasappend"
+	"github.com/gofixslice/gofixslice/rules/poolput"
+	"github.com/gofixslice/gofixslice/rules/rangedelete"
+	"github.com/gofixslice/gofixslice/rules/subslicepin"
+	"github.com/gofixslice/gofixslice/rules/transientretain"
+	"github.com/gofixslice/gofixslice/rules/zerosecret"
 )
 
-var registry []*rewrite.Rule
-
-func register(r *rewrite.Rule) *rewrite.Rule {
-	registry = append(registry, r)
-	return r
+// suite lists every rule with its analyzer, sorted by rule ID.
+var suite = []struct {
+	rule     *rule.Rule
+	analyzer *analysis.Analyzer
+}{
+	{aliasappend.Rule, aliasappend.Analyzer},
+	{poolput.Rule, poolput.Analyzer},
+	{rangedelete.Rule, rangedelete.Analyzer},
+	{subslicepin.Rule, subslicepin.Analyzer},
+	{transientretain.Rule, transientretain.Analyzer},
+	{zerosecret.Rule, zerosecret.Analyzer},
 }
 
 // All returns every rule, sorted by ID.
-func All() []*rewrite.Rule {
-	out := append([]*rewrite.Rule(nil), registry...)
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+func All() []*rule.Rule {
+	out := make([]*rule.Rule, len(suite))
+	for i, s := range suite {
+		out[i] = s.rule
+	}
 	return out
 }
 
 // ByID returns the rule with the given ID, or nil.
-func ByID(id string) *rewrite.Rule {
-	for _, r := range registry {
-		if r.ID == id {
-			return r
+func ByID(id string) *rule.Rule {
+	for _, s := range suite {
+		if s.rule.ID == id {
+			return s.rule
 		}
 	}
 	return nil
+}
+
+// Check returns the check with the given full ID ("pool-put/boxing"), or
+// nil.
+func Check(id string) *rule.Check {
+	ruleID, name, ok := strings.Cut(id, "/")
+	if !ok {
+		return nil
+	}
+	if r := ByID(ruleID); r != nil {
+		return r.Check(name)
+	}
+	return nil
+}
+
+// Analyzers returns the analyzer of every rule, sorted by rule ID.
+func Analyzers() []*analysis.Analyzer {
+	out := make([]*analysis.Analyzer, len(suite))
+	for i, s := range suite {
+		out[i] = s.analyzer
+	}
+	return out
+}
+
+// Analyzer returns the analyzer of a rule ID, or nil.
+func Analyzer(id string) *analysis.Analyzer {
+	for _, s := range suite {
+		if s.rule.ID == id {
+			return s.analyzer
+		}
+	}
+	return nil
+}
+
+// Options returns every rule option, in rule order.
+func Options() []*rule.Option {
+	var out []*rule.Option
+	for _, s := range suite {
+		out = append(out, s.rule.Options...)
+	}
+	return out
 }

@@ -150,7 +150,7 @@ func TestBadInputMixedLineEndings(t *testing.T) {
 	out, errOut, code := gofixslice(t, dir, "-w", "./...")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "mixed/mixed.go: mixed line endings; not rewritten")
-	assert.Contains(t, out, "mixed/mixed.go:7:10: transient-retain:", "reported, not fixed")
+	assert.Contains(t, out, "mixed/mixed.go:7:10: transient-retain/next-call:", "reported, not fixed")
 	assert.Equal(t, src, read(t, dir, "mixed/mixed.go"))
 	assertOKFixed(t, dir)
 }
@@ -376,7 +376,7 @@ func TestBadInputSymlinks(t *testing.T) {
 	out, errOut, code := gofixslice(t, dir, "-w", "./lnk", "./outlnk")
 	assert.Equal(t, 2, code, out)
 	assert.Contains(t, errOut, "outlnk/o.go: resolves to "+filepath.Join(mustEval(t, outside), "o.go")+", outside the main module; not rewritten")
-	assert.Contains(t, out, "outlnk/o.go:7:10: transient-retain:", "reported, not fixed")
+	assert.Contains(t, out, "outlnk/o.go:7:10: transient-retain/next-call:", "reported, not fixed")
 	assert.Equal(t, hazardIn("outlnk", ""), read(t, outside, "o.go"), "nothing outside the module is written")
 	assert.Equal(t, hazardFixedIn("real", ""), read(t, dir, "real/r.go"), "written through the link")
 	fi, err := os.Lstat(filepath.Join(dir, "lnk"))

@@ -11,7 +11,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/internal/config"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules"
+	"github.com/gofixslice/gofixslice/rules/zerosecret"
 )
 
 // Sample packages whose findings depend on each configuration key.
@@ -76,57 +79,72 @@ func configModule(t *testing.T, conf string) string {
 		"pool/pool.go":     poolSrc,
 	}
 	if conf != "" {
-		files[configFileName] = conf
+		files[config.FileName] = conf
 	}
 	return module(t, files)
 }
 
-// rulesFound runs gofixslice and returns the set of "dir:rule" findings.
-func rulesFound(t *testing.T, dir string, args ...string) map[string]bool {
+// found runs gofixslice and returns the set of "dir:id" findings, where id
+// is the finding's rule ID (checks: its check ID).
+func found(t *testing.T, checks bool, dir string, args ...string) map[string]bool {
 	t.Helper()
 	out, errOut, code := gofixslice(t, dir, append(args, "./...")...)
 	require.NotEqual(t, 2, code, "%s%s", out, errOut)
-	found := map[string]bool{}
+	set := map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
 		if line == "" {
 			continue
 		}
 		parts := strings.SplitN(line, ": ", 3)
 		require.Len(t, parts, 3, line)
+		id := parts[1]
+		if !checks {
+			id, _, _ = strings.Cut(id, "/")
+		}
 		pkg := strings.SplitN(filepath.ToSlash(parts[0]), "/", 2)[0]
-		found[pkg+":"+parts[1]] = true
+		set[pkg+":"+id] = true
 	}
-	return found
+	return set
+}
+
+func rulesFound(t *testing.T, dir string, args ...string) map[string]bool {
+	t.Helper()
+	return found(t, false, dir, args...)
 }
 
 func TestConfigDefaults(t *testing.T) {
 	dir := configModule(t, "")
 	assert.Equal(t, map[string]bool{
-		"p:transient-retain": true,
-		"pin:subslice-pin":   true,
-		"secret:zero-secret": true,
-	}, rulesFound(t, dir), "no configuration file: the defaults (pool-max-cap off)")
+		"p:transient-retain/next-call": true,
+		"pin:subslice-pin/large-make":  true,
+		"secret:zero-secret/dropped":   true,
+	}, found(t, true, dir), "no configuration file: the defaults (pool-max-cap off)")
 }
 
 func TestConfigEveryKey(t *testing.T) {
 	dir := configModule(t, `# project settings
-disable = transient-retain   # reported elsewhere
+disable = ["transient-retain"]   # reported elsewhere
 large = 1048576
-sensitive = pin, private key
-pool-max-cap = 65536
+sensitive = ["pin", "private key"]
+pool-max-cap = 65_536
 `)
 	assert.Equal(t, map[string]bool{"pool:pool-put": true}, rulesFound(t, dir))
 
-	dir = configModule(t, "enable = subslice-pin, zero-secret\n")
+	dir = configModule(t, `enable = ["subslice-pin", "zero-secret/dropped"]`+"\n")
 	assert.Equal(t, map[string]bool{"pin:subslice-pin": true, "secret:zero-secret": true}, rulesFound(t, dir))
 
-	// Empty lists: every rule, no sensitive word.
-	dir = configModule(t, "enable =\ndisable =\nsensitive =\n")
+	dir = configModule(t, `categories = ["hardening", "memory"]`+"\n")
+	assert.Equal(t, map[string]bool{"pin:subslice-pin": true, "secret:zero-secret": true}, rulesFound(t, dir))
+
+	// Empty lists: no check enabled by name; no sensitive word.
+	dir = configModule(t, "enable = []\n")
+	assert.Empty(t, rulesFound(t, dir))
+	dir = configModule(t, "disable = []\nsensitive = []\n")
 	assert.Equal(t, map[string]bool{"p:transient-retain": true, "pin:subslice-pin": true}, rulesFound(t, dir))
 }
 
 func TestConfigFlagsOverrideFile(t *testing.T) {
-	dir := configModule(t, "disable = transient-retain\nlarge = 1048576\nsensitive = pin\npool-max-cap = 65536\n")
+	dir := configModule(t, "disable = [\"transient-retain\"]\nlarge = 1048576\nsensitive = [\"pin\"]\npool-max-cap = 65536\n")
 	assert.Equal(t, map[string]bool{
 		"p:transient-retain": true, "pin:subslice-pin": true, "secret:zero-secret": true,
 	}, rulesFound(t, dir, "-disable=", "-large", "65536", "-sensitive", "password", "-pool-max-cap", "0"))
@@ -140,10 +158,13 @@ func TestConfigFlagsOverrideFile(t *testing.T) {
 	// A flag not given keeps the file's value.
 	assert.Equal(t, map[string]bool{"pin:subslice-pin": true, "pool:pool-put": true},
 		rulesFound(t, dir, "-large", "4096"))
+	// -category replaces the file's categories.
+	assert.Equal(t, map[string]bool{"pool:pool-put": true},
+		rulesFound(t, dir, "-category", "memory", "-large", "1048576"))
 }
 
 func TestConfigFoundWalkingUp(t *testing.T) {
-	dir := configModule(t, "disable = transient-retain, zero-secret\n")
+	dir := configModule(t, `disable = ["transient-retain", "zero-secret"]`+"\n")
 	// From a subdirectory, the module root's file applies.
 	sub := filepath.Join(dir, "p")
 	out, errOut, code := gofixslice(t, sub, ".")
@@ -151,36 +172,74 @@ func TestConfigFoundWalkingUp(t *testing.T) {
 	assert.Empty(t, out)
 	out, errOut, code = gofixslice(t, sub, "-config", "none", ".")
 	assert.Equal(t, 1, code, errOut)
-	assert.Contains(t, out, "p.go:7:10: transient-retain:")
+	assert.Contains(t, out, "p.go:7:10: transient-retain/next-call:")
 
-	// The nearest file wins.
-	require.NoError(t, os.WriteFile(filepath.Join(sub, configFileName), []byte("disable = zero-secret\n"), 0o644))
+	// The nearest file wins, key by key, for its own subtree only.
+	require.NoError(t, os.WriteFile(filepath.Join(sub, config.FileName), []byte("disable = [\"zero-secret\"]\n"), 0o644))
 	out, _, code = gofixslice(t, sub, ".")
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, "p.go:7:10: transient-retain:")
+	assert.Contains(t, out, "p.go:7:10: transient-retain/next-call:")
+	assert.Equal(t, map[string]bool{"p:transient-retain": true, "pin:subslice-pin": true}, rulesFound(t, dir),
+		"p's file applies to p; the root's to the rest")
 
-	// -config names a file explicitly, relative to the working directory.
-	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.conf"), []byte("enable = subslice-pin\n"), 0o644))
-	assert.Equal(t, map[string]bool{"pin:subslice-pin": true}, rulesFound(t, dir, "-config", "other.conf"))
-	_, errOut, code = gofixslice(t, dir, "-config", "missing.conf", "./...")
+	// -config names one file for every package, relative to the working
+	// directory.
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "other.toml"), []byte("enable = [\"subslice-pin\"]\n"), 0o644))
+	assert.Equal(t, map[string]bool{"pin:subslice-pin": true}, rulesFound(t, dir, "-config", "other.toml"))
+	_, errOut, code = gofixslice(t, dir, "-config", "missing.toml", "./...")
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "missing.conf")
+	assert.Contains(t, errOut, "missing.toml")
+}
+
+// TestConfigPerDirectory shows the two things a per-directory TOML file is
+// for: path exclusions and a subtree that differs.
+func TestConfigPerDirectory(t *testing.T) {
+	dir := module(t, map[string]string{
+		config.FileName: `large = 1048576
+
+[[exclude]]
+paths  = ["legacy/**"]
+checks = ["transient-retain"]
+
+[[exclude]]
+paths = ["*_gen.go"]
+`,
+		"app/app.go":            hazard,
+		"app/p_gen.go":          strings.Replace(hazard, "func keep(", "func keepGen(", 1),
+		"legacy/old/old.go":     hazard,
+		"legacy/old/pin.go":     strings.Replace(pinSrc, "package pin", "package p", 1),
+		"media/pin.go":          pinSrc,
+		"media/gofixslice.toml": "large = 65536\n",
+	})
+	out, errOut, code := gofixslice(t, dir, "./...")
+	assert.Equal(t, 1, code, errOut)
+	assert.Equal(t, strings.Join([]string{
+		"app/app.go:7:10: transient-retain/next-call: sc.Bytes() is overwritten by the next Scan but is retained; copy it",
+		// app/p_gen.go: excluded by *_gen.go; legacy/old/old.go: transient-retain
+		// is excluded under legacy/; legacy/old/pin.go: 100000 bytes are not
+		// large under the root's large = 1 MiB.
+		"media/pin.go:7:9: subslice-pin/large-make: big[:3] is part of make([]byte, 100000) and is stored in a package-level variable: it keeps the whole backing array alive; copy it",
+	}, "\n")+"\n", out, "media's own file sets large back to 64 KiB")
 }
 
 func TestConfigErrorsNameFileAndLine(t *testing.T) {
 	for _, tc := range []struct{ conf, want string }{
-		{"# ok\nlarge = 1\nfoo = 1\n", `.gofixslice.conf:3: unknown key "foo" (known keys: enable, disable, large, sensitive, pool-max-cap)`},
-		{"large = big\n", `.gofixslice.conf:1: large: "big" is not a positive number of bytes`},
-		{"\n\nlarge = 0\n", `.gofixslice.conf:3: large: "0" is not a positive number of bytes`},
-		{"large = 1.5\n", `.gofixslice.conf:1: large: "1.5"`},
-		{"pool-max-cap = -1\n", `.gofixslice.conf:1: pool-max-cap: "-1" is not a number of bytes`},
-		{"pool-max-cap = 64k\n", `.gofixslice.conf:1: pool-max-cap: "64k"`},
-		{"enable = subslice-pin, nope\n", `.gofixslice.conf:1: enable: unknown rule "nope" (see gofixslice -list)`},
-		{"disable = subslicepin\n", `.gofixslice.conf:1: disable: unknown rule "subslicepin"`},
-		{"large = 1\nlarge = 2\n", `.gofixslice.conf:2: large is set twice (first on line 1)`},
-		{"disable zero-secret\n", `.gofixslice.conf:1: expected key = value, found "disable zero-secret"`},
-		{"= 3\n", `.gofixslice.conf:1: missing key before =`},
-		{"Large = 3\n", `.gofixslice.conf:1: unknown key "Large"`},
+		{"# ok\nlarge = 1\nfoo = 1\n", `gofixslice.toml:3: unknown key "foo" (known keys: enable, disable, categories, pool-max-cap, large, sensitive, [[exclude]])`},
+		{"large = \"big\"\n", `gofixslice.toml:1: large: "big" is not a positive number of bytes`},
+		{"\n\nlarge = 0\n", `gofixslice.toml:3: large: 0 is not a positive number of bytes`},
+		{"large = 1.5\n", `gofixslice.toml:1: large: unsupported value of kind Float`},
+		{"pool-max-cap = -1\n", `gofixslice.toml:1: pool-max-cap: -1 is not a number of bytes`},
+		{"pool-max-cap = 64k\n", `gofixslice.toml:1: not valid TOML`},
+		{"enable = [\"subslice-pin\", \"nope\"]\n", `gofixslice.toml:1: enable: unknown rule "nope" (see gofixslice -list)`},
+		{"disable = [\"pool-put/nope\"]\n", `gofixslice.toml:1: disable: unknown check "pool-put/nope"`},
+		{"categories = [\"bugs\"]\n", `gofixslice.toml:1: unknown category "bugs"`},
+		{"enable = \"subslice-pin\"\n", `gofixslice.toml:1: enable: want a list of strings`},
+		{"large = 1\nlarge = 2\n", `gofixslice.toml:2: large is set twice (first on line 1)`},
+		{"disable zero-secret\n", `gofixslice.toml:1: not valid TOML`},
+		{"[rules]\nx = 1\n", `gofixslice.toml:1: unknown table [rules]`},
+		{"[[exclude]]\npaths = [\"/abs\"]\n", `gofixslice.toml:2: exclude: path pattern "/abs"`},
+		{"[[exclude]]\nchecks = [\"pool-put\"]\n", `gofixslice.toml: gofixslice.toml:1: [[exclude]] needs paths`},
+		{"[[exclude]]\npaths = [\"x\"]\nwhat = 1\n", `gofixslice.toml:3: exclude: unknown key "what"`},
 	} {
 		dir := configModule(t, tc.conf)
 		out, errOut, code := gofixslice(t, dir, "-w", "./...")
@@ -192,7 +251,7 @@ func TestConfigErrorsNameFileAndLine(t *testing.T) {
 		// From a subdirectory the message names the file by absolute path.
 		_, errOut, code = gofixslice(t, filepath.Join(dir, "p"), ".")
 		assert.Equal(t, 2, code)
-		assert.Contains(t, errOut, filepath.Join(dir, configFileName)+":")
+		assert.Contains(t, errOut, filepath.Join(dir, config.FileName)+":")
 	}
 }
 
@@ -203,44 +262,35 @@ func TestConfigBadFlagValues(t *testing.T) {
 		{"-large", "-5"},
 		{"-pool-max-cap", "-1"},
 		{"-large", "x"},
+		{"-enable", "nope"},
+		{"-disable", "pool-put/nope"},
+		{"-category", "bugs"},
 	} {
 		_, errOut, code := gofixslice(t, dir, append(args, "./...")...)
 		assert.Equal(t, 2, code, "%v", args)
-		assert.Contains(t, errOut, args[0], "%v", args)
+		assert.Contains(t, errOut, strings.TrimPrefix(args[0], "-"), "%v", args)
 	}
-}
-
-func TestParseConfigFormat(t *testing.T) {
-	c, err := parseConfig("x.conf", []byte("\xef\xbb\xbf# BOM, CRLF and comments\r\n  large=42 # bytes\r\nsensitive =  private   key , pin,,\r\n\r\n"))
-	require.NoError(t, err)
-	require.NotNil(t, c.large)
-	assert.Equal(t, int64(42), *c.large)
-	assert.Equal(t, []string{"private key", "pin"}, c.sensitive)
-	assert.Nil(t, c.enable)
-	assert.Nil(t, c.maxcap)
 }
 
 // TestConfigREADME parses the README's example file and checks its error
 // examples and defaults against the real ones.
 func TestConfigREADME(t *testing.T) {
 	section := readmeSection(t, "## Configuration file")
-	example := fencedBlock(t, section, "", "# "+configFileName)
-	c, err := parseConfig(configFileName, []byte(example))
+	example := fencedBlock(t, section, "toml", "# "+config.FileName)
+	f, err := config.Parse(config.FileName, "/x", []byte(example), rulesAll())
 	require.NoError(t, err)
-	assert.Equal(t, []string{"zero-secret"}, c.disable)
-	assert.Equal(t, int64(1048576), *c.large)
-	assert.Equal(t, []string{"password", "pin", "private key"}, c.sensitive)
-	assert.Equal(t, int64(65536), *c.maxcap)
+	assert.NotEmpty(t, f.Disable)
+	assert.NotEmpty(t, f.Excludes)
 
 	for _, line := range strings.Split(strings.TrimSpace(fencedBlock(t, section, "", "gofixslice: ")), "\n") {
-		m := regexp.MustCompile(`^gofixslice: \.gofixslice\.conf:(\d+): `).FindStringSubmatch(line)
+		m := regexp.MustCompile(`^gofixslice: gofixslice\.toml:(\d+): `).FindStringSubmatch(line)
 		require.NotNil(t, m, line)
 		n, _ := strconv.Atoi(m[1])
 		// Rebuild a file whose line n holds the README's bad value.
-		bad := map[string]string{"lage": `lage = 1`, "1MB": `large = 1MB`}
+		bad := map[string]string{"lage": `lage = 1`, `"1MB"`: `large = "1MB"`}
 		conf := strings.Repeat("# comment\n", n-1)
 		for word, text := range bad {
-			if strings.Contains(line, `"`+word+`"`) {
+			if strings.Contains(line, word) {
 				conf += text + "\n"
 			}
 		}
@@ -252,5 +302,7 @@ func TestConfigREADME(t *testing.T) {
 
 	defaults := regexp.MustCompile("\\| `sensitive` \\|.*\\| `([^`]*)` \\|").FindStringSubmatch(section)
 	require.NotNil(t, defaults)
-	assert.Equal(t, strings.Join(rewrite.DefaultSettings().SensitiveWords, ", "), defaults[1])
+	assert.Equal(t, strings.Join(zerosecret.Sensitive.Default.([]string), ", "), defaults[1])
 }
+
+func rulesAll() []*rule.Rule { return rules.All() }

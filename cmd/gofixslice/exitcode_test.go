@@ -81,7 +81,7 @@ func TestExitCodesAsDocumented(t *testing.T) {
 					assert.NotEmpty(t, errOut, "an exit code 2 comes with an error message")
 				}
 				if mode == "-w" && name == "unfixable" {
-					assert.Contains(t, out, "u/u.go:17:20: subslice-pin:", "the unfixed finding is printed")
+					assert.Contains(t, out, "u/u.go:17:20: subslice-pin/whole-read:", "the unfixed finding is printed")
 				}
 			})
 		}

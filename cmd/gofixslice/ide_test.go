@@ -69,9 +69,20 @@ func readmeSection(t *testing.T, heading string) string {
 // contains marker.
 func fencedBlock(t *testing.T, text, lang, marker string) string {
 	t.Helper()
-	for _, m := range regexp.MustCompile("(?ms)^```"+lang+"\n(.*?)^```").FindAllStringSubmatch(text, -1) {
-		if strings.Contains(m[1], marker) {
-			return m[1]
+	var block []string
+	inside, blockLang := false, ""
+	for _, line := range strings.SplitAfter(text, "\n") {
+		trimmed := strings.TrimRight(line, "\n")
+		switch {
+		case !inside && strings.HasPrefix(trimmed, "```"):
+			inside, blockLang, block = true, strings.TrimPrefix(trimmed, "```"), nil
+		case inside && trimmed == "```":
+			inside = false
+			if body := strings.Join(block, ""); blockLang == lang && strings.Contains(body, marker) {
+				return body
+			}
+		case inside:
+			block = append(block, line)
 		}
 	}
 	t.Fatalf("no ```%s block with %q", lang, marker)
@@ -121,14 +132,14 @@ func matchAll(t *testing.T, dir, out string, re *regexp.Regexp, groups [4]int, r
 		assert.Equal(t, strconv.Itoa(want[i].col), col, line)
 		if groups[3] > 0 {
 			assert.Equal(t, want[i].rule, m[groups[3]], line)
-			assert.NotNil(t, rules.ByID(m[groups[3]]), "the code is a rule ID")
+			assert.NotNil(t, rules.Check(m[groups[3]]), "the code is a check ID")
 		}
 	}
 }
 
 var (
-	wantAfterFix = []wantLine{{"p/a.go", 13, 3, "range-delete"}}
-	wantAll      = []wantLine{{"p/a.go", 7, 10, "transient-retain"}, {"p/a.go", 13, 3, "range-delete"}, {"p/b.go", 7, 10, "transient-retain"}}
+	wantAfterFix = []wantLine{{"p/a.go", 13, 3, "range-delete/map-insert"}}
+	wantAll      = []wantLine{{"p/a.go", 7, 10, "transient-retain/next-call"}, {"p/a.go", 13, 3, "range-delete/map-insert"}, {"p/b.go", 7, 10, "transient-retain/next-call"}}
 )
 
 // TestVSCodeTasksFromREADME runs each task of the README's tasks.json as

@@ -1,17 +1,6 @@
-// Command gofixslice finds and fixes memory-lifetime and aliasing hazards
-// around slices, maps and sync.Pool.
-//
-// Usage:
-//
-//	gofixslice [flags] [packages | dirs | files.go]
-//
-// Exit codes: 0 nothing found; 1 findings reported, diffs or files listed,
-// or findings left unfixed after -w; 2 errors (load, parse, type, write).
 package main
 
 import (
-	"bytes"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -22,7 +11,6 @@ import (
 
 	"golang.org/x/tools/go/analysis/unitchecker"
 
-	"github.com/gofixslice/gofixslice/passes"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules"
 )
@@ -31,7 +19,7 @@ func main() {
 	if toolProtocol(os.Args[1:]) {
 		// Invoked by go vet -vettool or go fix -fixtool: speak the
 		// unitchecker protocol (-V=full, -flags, one .cfg per package).
-		unitchecker.Main(passes.Analyzers()...)
+		unitchecker.Main(rules.Analyzers()...)
 	}
 	os.Exit(run(os.Args[1:], "", os.Stdout, os.Stderr))
 }
@@ -63,15 +51,15 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		diffMode = fs.Bool("d", false, "print unified diffs of the fixes (git apply accepts them)")
 		write    = fs.Bool("w", false, "write fixes to the files")
 		jsonOut  = fs.Bool("json", false, "print findings with their edits as JSON")
-		sarifOut = fs.Bool("sarif", false, "print findings, rule metadata and fixes as SARIF 2.1.0")
+		sarifOut = fs.Bool("sarif", false, "print findings, check metadata and fixes as SARIF 2.1.0")
 		absPaths = fs.Bool("abs", false, "print findings and errors with absolute file paths (IDE output filters)")
-		listRule = fs.Bool("list", false, "list the rules and exit")
-		explain  = fs.String("explain", "", "print the documentation of a rule and exit")
+		listRule = fs.Bool("list", false, "list the rules and their checks, and exit")
+		explain  = fs.String("explain", "", "print the documentation of a rule (or of a check's rule) and exit")
 		tests    = fs.Bool("test", true, "include _test.go files")
 		tags     = fs.String("tags", "", "comma-separated build tags")
 		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to this file")
 	)
-	settingFlags(fs) // -enable -disable -large -sensitive -maxcap -config: config.go
+	sf := newSettingFlags(fs) // -enable -disable -category, the rules' options, -config
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gofixslice [flags] [packages | dirs | files.go]\n\nflags:\n")
 		fs.PrintDefaults()
@@ -79,22 +67,19 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return exitError
 	}
-	if *listRule {
-		for _, r := range rules.All() {
-			fmt.Fprintf(stdout, "%-18s %s\n", r.ID, r.Summary)
-		}
+	switch {
+	case *listRule:
+		printList(stdout)
 		return exitClean
-	}
-	if *explain != "" {
-		r := rules.ByID(*explain)
+	case *explain != "":
+		r := rules.ByID(strings.SplitN(*explain, "/", 2)[0])
 		if r == nil {
 			fmt.Fprintf(stderr, "gofixslice: unknown rule %q (see -list)\n", *explain)
 			return exitError
 		}
-		fmt.Fprintln(stdout, r.Doc)
+		fmt.Fprint(stdout, r.Explain())
 		return exitClean
-	}
-	if *sarifOut && *jsonOut {
+	case *sarifOut && *jsonOut:
 		fmt.Fprintf(stderr, "gofixslice: -sarif and -json exclude each other\n")
 		return exitError
 	}
@@ -106,8 +91,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 			return exitError
 		}
 	}
-	// The project configuration file, overridden by the flags given.
-	enabled, settings, err := configure(fs, wd)
+	resolver, err := sf.resolver(wd)
 	if err != nil {
 		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 		return exitError
@@ -126,7 +110,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		defer pprof.StopCPUProfile()
 	}
 	res, err := rewrite.Run(rewrite.Options{
-		Dir: wd, Args: fs.Args(), Tests: *tests, Tags: *tags, Rules: enabled, Settings: settings,
+		Dir: wd, Args: fs.Args(), Tests: *tests, Tags: *tags, Rules: rules.All(), Settings: resolver.Settings,
 		Fix: *list || *diffMode || *write || *jsonOut || *sarifOut, Write: *write, Edits: *jsonOut || *sarifOut,
 	})
 	if err != nil {
@@ -147,7 +131,8 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 	code := exitClean
 	switch {
 	case *sarifOut:
-		if err := printSARIF(stdout, wd, enabled, res); err != nil {
+		selected, _ := resolver.Selected(wd) // checked before the run
+		if err := printSARIF(stdout, wd, selected, res); err != nil {
 			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 			return exitError
 		}
@@ -199,105 +184,4 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		code = exitError
 	}
 	return code
-}
-
-func selectRules(enable, disable string) ([]*rewrite.Rule, error) {
-	split := func(s string) []string {
-		var out []string
-		for _, f := range strings.Split(s, ",") {
-			if f = strings.TrimSpace(f); f != "" {
-				out = append(out, f)
-			}
-		}
-		return out
-	}
-	var enabled []*rewrite.Rule
-	if enable == "" {
-		enabled = rules.All()
-	} else {
-		for _, id := range split(enable) {
-			r := rules.ByID(id)
-			if r == nil {
-				return nil, fmt.Errorf("unknown rule %q in -enable (see -list)", id)
-			}
-			enabled = append(enabled, r)
-		}
-	}
-	off := map[string]bool{}
-	for _, id := range split(disable) {
-		if rules.ByID(id) == nil {
-			return nil, fmt.Errorf("unknown rule %q in -disable (see -list)", id)
-		}
-		off[id] = true
-	}
-	var out []*rewrite.Rule
-	for _, r := range enabled {
-		if !off[r.ID] {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-func relPath(wd, p string) string {
-	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
-		return rel
-	}
-	return p
-}
-
-// relErr shortens absolute paths under wd at the start of an error message.
-func relErr(wd, msg string) string {
-	prefix := wd + string(filepath.Separator)
-	return strings.ReplaceAll(msg, prefix, "")
-}
-
-func printFinding(w io.Writer, wd string, f rewrite.Finding) {
-	fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", relPath(wd, f.Pos.Filename), f.Pos.Line, f.Pos.Column, f.Rule, f.Message)
-}
-
-// jsonFinding is the documented, stable -json schema (see README).
-type jsonFinding struct {
-	Rule    string     `json:"rule"`
-	File    string     `json:"file"`
-	Line    int        `json:"line"`
-	Column  int        `json:"column"`
-	Offset  int        `json:"offset"`
-	Message string     `json:"message"`
-	Fixable bool       `json:"fixable"`
-	Edits   []jsonEdit `json:"edits"`
-}
-
-type jsonEdit struct {
-	Start   int    `json:"start"`
-	End     int    `json:"end"`
-	NewText string `json:"new_text"`
-}
-
-func printJSON(w io.Writer, wd string, res *rewrite.Result) error {
-	out := struct {
-		Findings []jsonFinding `json:"findings"`
-		Errors   []string      `json:"errors"`
-	}{Findings: []jsonFinding{}, Errors: []string{}}
-	for _, f := range res.Findings {
-		jf := jsonFinding{
-			Rule: f.Rule, File: relPath(wd, f.Pos.Filename), Line: f.Pos.Line, Column: f.Pos.Column,
-			Offset: f.Pos.Offset, Message: f.Message, Fixable: f.Fixed, Edits: []jsonEdit{},
-		}
-		for _, e := range f.Edits {
-			jf.Edits = append(jf.Edits, jsonEdit{Start: e.Start, End: e.End, NewText: e.New})
-		}
-		out.Findings = append(out.Findings, jf)
-	}
-	for _, e := range res.Errors {
-		out.Errors = append(out.Errors, relErr(wd, e.Error()))
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
-		return err
-	}
-	_, err := w.Write(buf.Bytes())
-	return err
 }

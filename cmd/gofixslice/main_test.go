@@ -6,12 +6,15 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
-	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/gofixslice/gofixslice/internal/testmod"
+	"github.com/gofixslice/gofixslice/rules"
 )
 
 // hazard is a file with one transient-retain finding that has a fix.
@@ -69,7 +72,7 @@ func TestReportExitCodes(t *testing.T) {
 	dir := module(t, map[string]string{"p/p.go": hazard, "q/q.go": "package q\n\nfunc F() int { return 1 }\n"})
 	out, errOut, code := gofixslice(t, dir, "./...")
 	assert.Equal(t, 1, code, errOut)
-	assert.Equal(t, "p/p.go:7:10: transient-retain: sc.Bytes() is overwritten by the next Scan but is retained; copy it\n", out)
+	assert.Equal(t, "p/p.go:7:10: transient-retain/next-call: sc.Bytes() is overwritten by the next Scan but is retained; copy it\n", out)
 
 	out, _, code = gofixslice(t, dir, "./q")
 	assert.Equal(t, 0, code)
@@ -144,7 +147,7 @@ func TestSingleFileArgumentRewritesOnlyThatFile(t *testing.T) {
 
 	out, _, code := gofixslice(t, dir, "p/b.go")
 	assert.Equal(t, 1, code)
-	assert.True(t, strings.HasPrefix(out, "p/b.go:7:10: transient-retain:"), out)
+	assert.True(t, strings.HasPrefix(out, "p/b.go:7:10: transient-retain/next-call:"), out)
 }
 
 func TestSyntaxErrorInOnePackageOthersStillFixed(t *testing.T) {
@@ -229,12 +232,14 @@ func TestJSONOutput(t *testing.T) {
 	assert.Equal(t, 1, code)
 	var got struct {
 		Findings []struct {
-			Rule    string `json:"rule"`
-			File    string `json:"file"`
-			Line    int    `json:"line"`
-			Column  int    `json:"column"`
-			Fixable bool   `json:"fixable"`
-			Edits   []struct {
+			Rule     string `json:"rule"`
+			Check    string `json:"check"`
+			Category string `json:"category"`
+			File     string `json:"file"`
+			Line     int    `json:"line"`
+			Column   int    `json:"column"`
+			Fixable  bool   `json:"fixable"`
+			Edits    []struct {
 				Start   int    `json:"start"`
 				End     int    `json:"end"`
 				NewText string `json:"new_text"`
@@ -246,6 +251,8 @@ func TestJSONOutput(t *testing.T) {
 	require.Len(t, got.Findings, 1)
 	f := got.Findings[0]
 	assert.Equal(t, "transient-retain", f.Rule)
+	assert.Equal(t, "transient-retain/next-call", f.Check)
+	assert.Equal(t, "bug", f.Category)
 	assert.Equal(t, "p/p.go", f.File)
 	assert.Equal(t, 7, f.Line)
 	assert.True(t, f.Fixable)
@@ -261,8 +268,16 @@ func TestJSONOutput(t *testing.T) {
 func TestListAndExplain(t *testing.T) {
 	out, _, code := gofixslice(t, "", "-list")
 	assert.Equal(t, 0, code)
-	assert.Contains(t, out, "transient-retain")
-	assert.Contains(t, out, "subslice-pin")
+	for _, r := range rules.All() {
+		assert.Contains(t, out, r.ID+" ")
+		for _, c := range r.Checks {
+			assert.Regexp(t, `(?m)^  `+regexp.QuoteMeta(c.ID())+` +`+string(c.Category)+` `, out, "-list shows each check with its category")
+		}
+	}
+	assert.Regexp(t, `(?m)^  range-delete/map-clear +style .*\(off by default\)$`, out)
+	out, _, code = gofixslice(t, "", "-explain", "pool-put/boxing")
+	assert.Equal(t, 0, code)
+	assert.Contains(t, out, "pool-put/boxing (performance)")
 	out, _, code = gofixslice(t, "", "-explain", "subslice-pin")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, out, "Not reported:")
@@ -296,4 +311,82 @@ func TestExampleEndToEnd(t *testing.T) {
 	vet.Dir = dir
 	b, err := vet.CombinedOutput()
 	require.NoError(t, err, "%s", b)
+}
+
+// poolBoth has a Put of a slice value (pool-put/boxing) and a Put of a
+// buffer that is not reset (pool-put/no-reset), on lines 16 and 24.
+const poolBoth = `package q
+
+import (
+	"bytes"
+	"sync"
+)
+
+var slicePool = sync.Pool{New: func() any { return make([]byte, 0, 64) }}
+
+var bufPool = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func Sum(p []byte) int {
+	b := slicePool.Get().([]byte)
+	b = append(b[:0], p...)
+	n := len(b)
+	slicePool.Put(b)
+	return n
+}
+
+func Render(v string) string {
+	buf := bufPool.Get().(*bytes.Buffer)
+	buf.WriteString(v)
+	s := buf.String()
+	bufPool.Put(buf)
+	return s
+}
+`
+
+// TestSubChecks selects and suppresses single checks: the IDs users type in
+// -enable, -disable, -category and suppression comments.
+func TestSubChecks(t *testing.T) {
+	dir := module(t, map[string]string{"q/q.go": poolBoth})
+	ids := func(args ...string) []string {
+		out, errOut, code := gofixslice(t, dir, append(args, "./...")...)
+		require.NotEqual(t, 2, code, errOut)
+		var got []string
+		for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+			if parts := strings.SplitN(l, ": ", 3); len(parts) == 3 {
+				got = append(got, parts[0]+" "+parts[1])
+			}
+		}
+		return got
+	}
+	both := []string{"q/q.go:16:16 pool-put/boxing", "q/q.go:24:2 pool-put/no-reset"}
+	assert.Equal(t, both, ids())
+	assert.Equal(t, both[1:], ids("-disable", "pool-put/boxing"))
+	assert.Equal(t, both[:1], ids("-enable", "pool-put/boxing"))
+	assert.Equal(t, both[:1], ids("-category", "performance"))
+	assert.Empty(t, ids("-category", "memory,hardening"))
+	assert.Equal(t, both, ids("-enable", "pool-put", "-category", "bug,performance"))
+
+	suppressed := strings.Replace(poolBoth, "\tbufPool.Put(buf)\n", "\tbufPool.Put(buf) //gofixslice:ignore pool-put/no-reset\n", 1)
+	suppressed = strings.Replace(suppressed, "\tslicePool.Put(b)\n", "\t//gofixslice:ignore pool-put/typed-nil,pool-put/use-after-put\n\tslicePool.Put(b)\n", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "q/q.go"), []byte(suppressed), 0o644))
+	assert.Equal(t, []string{"q/q.go:17:16 pool-put/boxing"}, ids(), "a check ID silences that check only")
+
+	suppressed = strings.Replace(suppressed, "//gofixslice:ignore pool-put/typed-nil,pool-put/use-after-put", "//gofixslice:ignore pool-put", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "q/q.go"), []byte(suppressed), 0o644))
+	assert.Empty(t, ids(), "a rule ID silences all its checks")
+}
+
+// TestStyleIsOffByDefault: map-clear runs only when asked for.
+func TestStyleIsOffByDefault(t *testing.T) {
+	dir := module(t, map[string]string{
+		"go.mod": "module example.com/m\n\ngo 1.22\n",
+		"m/m.go": "package m\n\nfunc reset(m map[string]int) {\n\tfor k := range m {\n\t\tdelete(m, k)\n\t}\n}\n",
+	})
+	out, _, code := gofixslice(t, dir, "./...")
+	assert.Equal(t, 0, code, out)
+	for _, args := range [][]string{{"-category", "style"}, {"-enable", "range-delete"}, {"-enable", "range-delete/map-clear"}} {
+		out, _, code = gofixslice(t, dir, append(args, "./...")...)
+		assert.Equal(t, 1, code, "%v", args)
+		assert.Contains(t, out, "m/m.go:4:2: range-delete/map-clear: ", "%v", args)
+	}
 }

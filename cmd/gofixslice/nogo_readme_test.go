@@ -11,11 +11,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/gofixslice/gofixslice/passes"
+	"github.com/gofixslice/gofixslice/rules"
 )
 
 // TestNogoREADMEConfig checks the README's Bazel nogo snippets against the
-// analyzers (Bazel itself is not run here): every deps label is a passes/
+// analyzers (Bazel itself is not run here): every deps label is a rules/
 // package of this repository exporting `var Analyzer`, every analyzer has
 // a label, and nogo_config.json names real analyzers and flags with values
 // the flags accept.
@@ -23,19 +23,19 @@ func TestNogoREADMEConfig(t *testing.T) {
 	section := readmeSection(t, "## Bazel nogo")
 
 	build := fencedBlock(t, section, "starlark", `load("@rules_go//go:def.bzl", "nogo")`)
-	labels := regexp.MustCompile(`"@com_github_gofixslice_gofixslice//(passes/[a-z]+)"`).FindAllStringSubmatch(build, -1)
+	labels := regexp.MustCompile(`"@com_github_gofixslice_gofixslice//(rules/[a-z]+)"`).FindAllStringSubmatch(build, -1)
 	names := map[string]bool{}
 	for _, m := range labels {
 		dir := filepath.Join("..", "..", filepath.FromSlash(m[1]))
-		src, err := os.ReadFile(filepath.Join(dir, filepath.Base(dir)+".go"))
+		src, err := os.ReadFile(filepath.Join(dir, "analyzer.go"))
 		require.NoError(t, err, "label //%s is a package of this repository", m[1])
 		assert.Contains(t, string(src), "var Analyzer = ", m[1])
 		names[filepath.Base(dir)] = true
 	}
-	for _, a := range passes.Analyzers() {
+	for _, a := range rules.Analyzers() {
 		assert.True(t, names[a.Name], "the nogo target lists analyzer %s", a.Name)
 	}
-	assert.Len(t, names, len(passes.Analyzers()))
+	assert.Len(t, names, len(rules.Analyzers()))
 	assert.Contains(t, fencedBlock(t, section, "starlark", "go_sdk.nogo("), `use_repo(go_deps, "com_github_gofixslice_gofixslice")`)
 
 	var config map[string]struct {
@@ -46,7 +46,7 @@ func TestNogoREADMEConfig(t *testing.T) {
 	}
 	require.NoError(t, json.Unmarshal([]byte(fencedBlock(t, section, "json", "analyzer_flags")), &config))
 	byName := map[string]bool{}
-	for _, a := range passes.Analyzers() {
+	for _, a := range rules.Analyzers() {
 		byName[a.Name] = true
 	}
 	require.Contains(t, config, "_base")
@@ -63,7 +63,7 @@ func TestNogoREADMEConfig(t *testing.T) {
 			continue
 		}
 		require.True(t, byName[name], "%s is an analyzer name", name)
-		for _, a := range passes.Analyzers() {
+		for _, a := range rules.Analyzers() {
 			if a.Name != name {
 				continue
 			}

@@ -98,7 +98,7 @@ func TestPreCommitHooks(t *testing.T) {
 	must("git", "add", "p/sibling.go")
 	out, err = cmd(check, "git", "commit", "-m", "sibling")
 	require.Error(t, err, "the commit fails: %s", out)
-	assert.Contains(t, out, "p/sibling.go:7:10: transient-retain: sc.Bytes() is overwritten by the next Scan but is retained; copy it")
+	assert.Contains(t, out, "p/sibling.go:7:10: transient-retain/next-call: sc.Bytes() is overwritten by the next Scan but is retained; copy it")
 	assert.NotContains(t, out, "files were modified")
 	assert.Equal(t, sibling, read(t, dir, "p/sibling.go"))
 

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules"
 )
 
@@ -27,7 +28,6 @@ const (
 	sarifVersion = "2.1.0"
 	sarifSchema  = "https://json.schemastore.org/sarif-2.1.0.json"
 	sarifRoot    = "%SRCROOT%" // uriBaseId of paths relative to the working directory
-	toolURI      = "https://github.com/gofixslice/gofixslice"
 )
 
 type sarifLog struct {
@@ -67,7 +67,8 @@ type sarifRule struct {
 }
 
 type sarifRuleConfig struct {
-	Level string `json:"level"`
+	Level   string `json:"level"`
+	Enabled bool   `json:"enabled"`
 }
 
 type sarifMessage struct {
@@ -81,6 +82,8 @@ type sarifResult struct {
 	Message   sarifMessage    `json:"message"`
 	Locations []sarifLocation `json:"locations"`
 	Fixes     []sarifFix      `json:"fixes,omitempty"`
+	// Properties holds the check's category.
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
@@ -135,15 +138,17 @@ type sarifNotification struct {
 	Message sarifMessage `json:"message"`
 }
 
-// printSARIF writes one SARIF log with one run: the enabled rules as the
-// driver's rules, each finding as a result with its location (columns in
-// UTF-16 code units, SARIF's default) and, when it is fixable, its fix as
-// byte-offset replacements of the original file. Load and type errors are
-// the invocation's notifications.
-func printSARIF(w io.Writer, wd string, enabled []*rewrite.Rule, res *rewrite.Result) error {
+// printSARIF writes one SARIF log with one run: the checks selected in the
+// working directory, and those of the findings, as the driver's rules (one
+// entry per sub-check), each finding as
+// a result with its location (columns in UTF-16 code units, SARIF's
+// default) and, when it is fixable, its fix as byte-offset replacements of
+// the original file. Load and type errors are the invocation's
+// notifications.
+func printSARIF(w io.Writer, wd string, selected map[*rule.Check]bool, res *rewrite.Result) error {
 	run := sarifRun{
 		Tool: sarifTool{Driver: sarifDriver{
-			Name: "gofixslice", InformationURI: toolURI, Version: toolVersion(), Rules: []sarifRule{},
+			Name: "gofixslice", InformationURI: rule.HomeURL, Version: toolVersion(), Rules: []sarifRule{},
 		}},
 		OriginalURIBaseIDs: map[string]sarifArtifactLocation{
 			sarifRoot: {URI: (&url.URL{Scheme: "file", Path: filepath.ToSlash(wd) + "/"}).String()},
@@ -152,37 +157,36 @@ func printSARIF(w io.Writer, wd string, enabled []*rewrite.Rule, res *rewrite.Re
 		Invocations: []sarifInvocation{{ExecutionSuccessful: len(res.Errors) == 0}},
 		ColumnKind:  "utf16CodeUnits",
 	}
-	index := map[string]int{}
-	addRule := func(r *rewrite.Rule) {
-		if _, ok := index[r.ID]; ok {
+	index := map[*rule.Check]int{}
+	addCheck := func(c *rule.Check) {
+		if _, ok := index[c]; ok {
 			return
 		}
-		index[r.ID] = len(run.Tool.Driver.Rules)
-		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(r))
+		index[c] = len(run.Tool.Driver.Rules)
+		run.Tool.Driver.Rules = append(run.Tool.Driver.Rules, sarifRuleOf(c))
 	}
-	for _, r := range enabled {
-		addRule(r)
+	for _, r := range rules.All() {
+		for _, c := range r.Checks {
+			if selected[c] {
+				addCheck(c)
+			}
+		}
 	}
 	lines := &lineCache{files: map[string][]byte{}}
 	for _, f := range res.Findings {
-		if _, ok := index[f.Rule]; !ok {
-			r := rules.ByID(f.Rule)
-			if r == nil {
-				r = &rewrite.Rule{ID: f.Rule, Summary: f.Rule}
-			}
-			addRule(r)
-		}
+		addCheck(f.Check)
 		loc := artifactLocation(wd, f.Pos.Filename)
 		result := sarifResult{
-			RuleID: f.Rule, RuleIndex: index[f.Rule], Level: "warning",
+			RuleID: f.Check.ID(), RuleIndex: index[f.Check], Level: f.Check.Category.Level(),
 			Message: sarifMessage{Text: f.Message},
 			Locations: []sarifLocation{{PhysicalLocation: sarifPhysicalLocation{
 				ArtifactLocation: loc,
 				Region:           sarifRegion{StartLine: f.Pos.Line, StartColumn: lines.utf16Column(f.Pos)},
 			}}},
+			Properties: map[string]any{"category": string(f.Check.Category)},
 		}
 		if f.Fixed && len(f.Edits) > 0 {
-			edits := append([]rewrite.TextEdit(nil), f.Edits...)
+			edits := append([]rule.TextEdit(nil), f.Edits...)
 			sort.SliceStable(edits, func(i, j int) bool { return edits[i].Start < edits[j].Start })
 			change := sarifArtifactChange{ArtifactLocation: loc}
 			for _, e := range edits {
@@ -194,7 +198,7 @@ func printSARIF(w io.Writer, wd string, enabled []*rewrite.Rule, res *rewrite.Re
 				change.Replacements = append(change.Replacements, rep)
 			}
 			result.Fixes = []sarifFix{{
-				Description:     sarifMessage{Text: "gofixslice " + f.Rule + " fix"},
+				Description:     sarifMessage{Text: "gofixslice " + f.Check.ID() + " fix"},
 				ArtifactChanges: []sarifArtifactChange{change},
 			}}
 		}
@@ -214,24 +218,24 @@ func printSARIF(w io.Writer, wd string, enabled []*rewrite.Rule, res *rewrite.Re
 	return err
 }
 
-// sarifRuleOf describes a rule: its summary, the first paragraph of its
-// documentation, the whole documentation as help, and its README section.
-func sarifRuleOf(r *rewrite.Rule) sarifRule {
-	doc := strings.TrimSpace(r.Doc)
-	if doc == "" {
-		doc = r.Summary
-	}
-	full, _, _ := strings.Cut(doc, "\n\n")
-	full = strings.TrimPrefix(full, r.ID+": ") // "subslice-pin: small sub-slices ..."
+// sarifRuleOf describes a check: its summary, its documentation (the help
+// adds the rule's), its README section, and its category as the level
+// and a property.
+func sarifRuleOf(c *rule.Check) sarifRule {
+	r := c.Rule()
 	return sarifRule{
-		ID:                   r.ID,
-		Name:                 camelName(r.ID),
-		ShortDescription:     sarifMessage{Text: r.Summary},
-		FullDescription:      sarifMessage{Text: strings.Join(strings.Fields(full), " ")},
-		Help:                 sarifMessage{Text: doc},
-		HelpURI:              rules.DocURL + r.ID,
-		DefaultConfiguration: sarifRuleConfig{Level: "warning"},
-		Properties:           map[string]any{"tags": []string{"go", "memory", "correctness"}},
+		ID:                   c.ID(),
+		Name:                 camelName(r.ID) + "/" + camelName(c.Name),
+		ShortDescription:     sarifMessage{Text: c.Summary},
+		FullDescription:      sarifMessage{Text: strings.Join(strings.Fields(c.Doc), " ")},
+		Help:                 sarifMessage{Text: r.Explain()},
+		HelpURI:              r.URL(),
+		DefaultConfiguration: sarifRuleConfig{Level: c.Category.Level(), Enabled: c.Category.DefaultOn()},
+		Properties: map[string]any{
+			"tags":     []string{"go", string(c.Category)},
+			"category": string(c.Category),
+			"rule":     r.ID,
+		},
 	}
 }
 

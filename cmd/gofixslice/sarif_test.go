@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"github.com/gofixslice/gofixslice/rules"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -262,12 +263,12 @@ func TestSARIFOutputValidates(t *testing.T) {
 		byURI[s.uri] = s
 	}
 	p := byURI["p/p.go"]
-	assert.Equal(t, "transient-retain", p.rule)
+	assert.Equal(t, "transient-retain/next-call", p.rule)
 	assert.Equal(t, [2]int{7, 10}, [2]int{p.line, p.column})
 	assert.Equal(t, hazardFixed, apply(hazard, p.edits), "the fix's replacements give the fixed file")
 
 	r := byURI["r/r.go"]
-	assert.Equal(t, "range-delete", r.rule)
+	assert.Equal(t, "range-delete/map-insert", r.rule)
 	assert.Empty(t, r.edits, "a finding without a fix has no fixes")
 
 	u := byURI["u/u.go"]
@@ -277,24 +278,51 @@ func TestSARIFOutputValidates(t *testing.T) {
 
 	assert.Equal(t, hazard, read(t, dir, "p/p.go"), "-sarif writes nothing")
 
-	// Rule metadata carries the documentation.
+	// One rule entry per check, with its rule's documentation, its
+	// category as the level and a property, and its rule's README section.
 	var log struct {
 		Runs []struct {
 			Tool struct {
 				Driver struct {
 					Rules []struct {
-						ID      string
-						Help    struct{ Text string }
-						HelpURI string `json:"helpUri"`
+						ID                   string
+						Help                 struct{ Text string }
+						HelpURI              string `json:"helpUri"`
+						DefaultConfiguration struct {
+							Level   string
+							Enabled bool
+						} `json:"defaultConfiguration"`
+						Properties struct{ Category, Rule string }
 					}
 				}
+			}
+			Results []struct {
+				RuleID     string `json:"ruleId"`
+				Level      string
+				Properties struct{ Category string }
 			}
 		}
 	}
 	require.NoError(t, json.Unmarshal([]byte(out), &log))
-	for _, rule := range log.Runs[0].Tool.Driver.Rules {
-		assert.Contains(t, rule.Help.Text, "\n", "%s: help is the whole documentation", rule.ID)
-		assert.True(t, strings.HasSuffix(rule.HelpURI, "#"+rule.ID), rule.HelpURI)
+	ids := map[string]bool{}
+	for _, r := range log.Runs[0].Tool.Driver.Rules {
+		ids[r.ID] = true
+		c := rules.Check(r.ID)
+		require.NotNil(t, c, "%s is a check ID", r.ID)
+		assert.Contains(t, r.Help.Text, "\n", "%s: help is the whole documentation", r.ID)
+		assert.True(t, strings.HasSuffix(r.HelpURI, "#"+c.Rule().ID), r.HelpURI)
+		assert.Equal(t, string(c.Category), r.Properties.Category)
+		assert.Equal(t, c.Category.Level(), r.DefaultConfiguration.Level)
+		assert.Equal(t, c.Category.DefaultOn(), r.DefaultConfiguration.Enabled)
+	}
+	for _, r := range rules.All() {
+		for _, c := range r.Checks {
+			assert.Equal(t, c.Category.DefaultOn(), ids[c.ID()], "SARIF describes %s when it runs", c.ID())
+		}
+	}
+	for _, res := range log.Runs[0].Results {
+		assert.Equal(t, string(rules.Check(res.RuleID).Category), res.Properties.Category)
+		assert.Equal(t, rules.Check(res.RuleID).Category.Level(), res.Level)
 	}
 }
 
@@ -315,9 +343,11 @@ func TestSARIFCleanRunAndErrors(t *testing.T) {
 	assert.Contains(t, out, `"executionSuccessful": false`)
 	assert.Contains(t, out, "bad/b.go:3:", "the error is a notification naming the file")
 
-	// Only the enabled rules are described.
+	// Only the selected checks are described.
 	out, _, _ = gofixslice(t, dir, "-sarif", "-enable", "subslice-pin", "./c")
 	sarifChecker{t}.checkLog([]byte(out))
+	assert.Equal(t, 2, strings.Count(out, `"helpUri"`), "subslice-pin's two checks")
+	out, _, _ = gofixslice(t, dir, "-sarif", "-enable", "subslice-pin/whole-read", "./c")
 	assert.Equal(t, 1, strings.Count(out, `"helpUri"`))
 
 	_, errOut, code := gofixslice(t, dir, "-sarif", "-json", "./c")

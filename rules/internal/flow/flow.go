@@ -14,7 +14,7 @@ import (
 
 	"golang.org/x/tools/go/cfg"
 
-	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
 // Func is one function declaration with the facts rules ask about it.
@@ -391,7 +391,7 @@ func NoReturn(info *types.Info, call *ast.CallExpr) bool {
 	if IsBuiltin(info, call, "panic") {
 		return true
 	}
-	fn := rewrite.Callee(info, call)
+	fn := rule.Callee(info, call)
 	return fn != nil && noReturn[fn.FullName()]
 }
 

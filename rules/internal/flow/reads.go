@@ -5,7 +5,7 @@ import (
 	"go/types"
 
 	"github.com/gofixslice/gofixslice/knowledge"
-	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
 // ReadInto lists the buffers a call fills with input: the argument of a
@@ -94,7 +94,7 @@ func UseOfArg(info *types.Info, parents map[ast.Node]ast.Node, call *ast.CallExp
 		}
 		return ArgKept
 	}
-	fn := rewrite.Callee(info, call)
+	fn := rule.Callee(info, call)
 	if (knowledge.IsReadMethod(fn) || knowledge.IsWriteMethod(fn)) && i == 0 {
 		return ArgCopied // io.Reader and io.Writer implementations must not retain p
 	}

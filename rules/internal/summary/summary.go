@@ -13,9 +13,10 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"reflect"
 
 	"github.com/gofixslice/gofixslice/knowledge"
-	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
@@ -91,18 +92,21 @@ func Key(fn *types.Func) string { return "summary:" + fn.Origin().FullName() }
 // Table holds the summaries of one package's functions and answers
 // questions about calls in it.
 type Table struct {
-	pass  *rewrite.Pass
-	facts rewrite.FactStore // of the pass that computed the table
+	pass  *rule.Pass
+	facts rule.FactStore // of the pass that computed the table
 	flows map[*ast.FuncDecl]*flow.Func
 	order []*ast.FuncDecl
 	sums  map[*types.Func]Summary
 }
 
-// For returns the summary table of the pass's package, computing it once
-// per package: rules of one package share it through the pass cache, and
-// the summaries are exported as facts for the packages that import this one.
-func For(pass *rewrite.Pass) *Table {
-	t := pass.Cached("summary.table", func() any {
+// Analysis computes the summary table of a package once for every rule
+// that requires it, and exports the summaries as facts for the packages
+// that import the package.
+var Analysis = &rule.Analysis{
+	Name:       "gofixslicesummary",
+	Doc:        "gofixslicesummary computes what each function does with its arguments (keeps them, returns views of them, appends to them, puts them into a sync.Pool) for the gofixslice analyzers.",
+	ResultType: reflect.TypeOf((*Table)(nil)),
+	Run: func(pass *rule.Pass) any {
 		t := &Table{pass: pass, facts: pass.Facts, flows: map[*ast.FuncDecl]*flow.Func{}, sums: map[*types.Func]Summary{}}
 		for _, f := range pass.Files {
 			for _, d := range f.Decls {
@@ -119,7 +123,13 @@ func For(pass *rewrite.Pass) *Table {
 			}
 		}
 		return t
-	}).(*Table)
+	},
+}
+
+// For returns the summary table of the pass's package, seen from the
+// pass's rule. The rule must list Analysis in its Requires.
+func For(pass *rule.Pass) *Table {
+	t := pass.ResultOf(Analysis).(*Table)
 	return &Table{pass: pass, facts: t.facts, flows: t.flows, order: t.order, sums: t.sums}
 }
 
@@ -174,7 +184,7 @@ func (t *Table) Func(fn *types.Func) (Summary, bool) {
 
 // Call returns the summary of a call's static callee.
 func (t *Table) Call(call *ast.CallExpr) (Summary, bool) {
-	return t.Func(rewrite.Callee(t.pass.Info, call))
+	return t.Func(rule.Callee(t.pass.Info, call))
 }
 
 // Arg returns the expression passed at position i (-1: the receiver) of a
@@ -186,7 +196,7 @@ func (t *Table) Arg(call *ast.CallExpr, i int) []ast.Expr {
 		}
 		return nil
 	}
-	fn := rewrite.Callee(t.pass.Info, call)
+	fn := rule.Callee(t.pass.Info, call)
 	if fn != nil {
 		if sig, ok := fn.Type().(*types.Signature); ok && sig.Variadic() && i == sig.Params().Len()-1 {
 			if i < len(call.Args) {
@@ -243,7 +253,7 @@ func (t *Table) compute() {
 		seen := map[*types.Func]bool{}
 		ast.Inspect(fd.Body, func(n ast.Node) bool {
 			if call, ok := n.(*ast.CallExpr); ok {
-				if callee := rewrite.Callee(t.pass.Info, call); callee != nil {
+				if callee := rule.Callee(t.pass.Info, call); callee != nil {
 					callee = callee.Origin()
 					if _, local := t.sums[callee]; local && !seen[callee] {
 						seen[callee] = true
@@ -383,7 +393,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				s.Appends |= from(n.Args[0])
 				return true
 			}
-			if fn := rewrite.Callee(info, n); fn != nil && fn.FullName() == "(*sync.Pool).Put" && len(n.Args) == 1 {
+			if fn := rule.Callee(info, n); fn != nil && fn.FullName() == "(*sync.Pool).Put" && len(n.Args) == 1 {
 				s.Puts |= from(n.Args[0])
 				return true
 			}
@@ -392,7 +402,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 			}
 			cs, ok := t.Call(n)
 			if !ok {
-				if !isBuiltinOrConversion(info, n) && !knowledge.IsWriteMethod(rewrite.Callee(info, n)) && !knowledge.IsReadMethod(rewrite.Callee(info, n)) {
+				if !isBuiltinOrConversion(info, n) && !knowledge.IsWriteMethod(rule.Callee(info, n)) && !knowledge.IsReadMethod(rule.Callee(info, n)) {
 					for _, a := range n.Args {
 						s.Opaque |= stored(a)
 					}
@@ -631,7 +641,7 @@ func (t *Table) contained(f *flow.Func, parents map[ast.Node]ast.Node, u ast.Nod
 			case flow.ArgKept:
 				return false
 			}
-			fn := rewrite.Callee(info, p)
+			fn := rule.Callee(info, p)
 			facts, ok := knowledge.Lookup(fn)
 			return ok && !knowledge.Has(facts.Retains, i) && !knowledge.Has(facts.ViewOf, i)
 		}
@@ -650,7 +660,7 @@ func ResetOf(info *types.Info, n ast.Node) ast.Expr {
 			return nil
 		}
 		zero := len(n.Args) == 1 && isZeroConst(info, n.Args[0])
-		callee := rewrite.Callee(info, n)
+		callee := rule.Callee(info, n)
 		if !knowledge.IsReset(callee, zero) {
 			return nil
 		}
