@@ -1,34 +1,18 @@
 // Package rules is the suite: the list of every gofixslice rule. Each rule
 // lives in its own package below (rules/<name>), with its documentation,
 // options, checks and go/analysis Analyzer; this package only lists them.
+// The list itself, suite_gen.go, is generated from the rule packages by
+// go run ./internal/cmd/addrule -suite (which a new rule's scaffold runs).
 package rules
 
 import (
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
 
 	"github.com/gofixslice/gofixslice/rewrite/rule"
-	"github.com/gofixslice/gofixslice/rules/aliasappend"
-	"github.com/gofixslice/gofixslice/rules/poolput"
-	"github.com/gofixslice/gofixslice/rules/rangedelete"
-	"github.com/gofixslice/gofixslice/rules/subslicepin"
-	"github.com/gofixslice/gofixslice/rules/transientretain"
-	"github.com/gofixslice/gofixslice/rules/zerosecret"
 )
-
-// suite lists every rule with its analyzer, sorted by rule ID.
-var suite = []struct {
-	rule     *rule.Rule
-	analyzer *analysis.Analyzer
-}{
-	{aliasappend.Rule, aliasappend.Analyzer},
-	{poolput.Rule, poolput.Analyzer},
-	{rangedelete.Rule, rangedelete.Analyzer},
-	{subslicepin.Rule, subslicepin.Analyzer},
-	{transientretain.Rule, transientretain.Analyzer},
-	{zerosecret.Rule, zerosecret.Analyzer},
-}
 
 // All returns every rule, sorted by ID.
 func All() []*rule.Rule {
@@ -36,6 +20,7 @@ func All() []*rule.Rule {
 	for i, s := range suite {
 		out[i] = s.rule
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
 }
 
@@ -64,9 +49,9 @@ func Check(id string) *rule.Check {
 
 // Analyzers returns the analyzer of every rule, sorted by rule ID.
 func Analyzers() []*analysis.Analyzer {
-	out := make([]*analysis.Analyzer, len(suite))
-	for i, s := range suite {
-		out[i] = s.analyzer
+	var out []*analysis.Analyzer
+	for _, r := range All() {
+		out = append(out, Analyzer(r.ID))
 	}
 	return out
 }
