@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"runtime/pprof"
 	"strings"
 
@@ -117,71 +116,17 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 		return exitError
 	}
-	shown := wd // printed paths are relative to it; "" (-abs): absolute
-	if *absPaths {
-		shown = ""
-	}
-	for _, e := range res.Errors {
-		msg := e.Error()
-		if shown != "" {
-			msg = relErr(wd, msg)
-		}
-		fmt.Fprintf(stderr, "%s\n", msg)
-	}
-	code := exitClean
+	out := output{stdout: stdout, stderr: stderr, wd: wd, abs: *absPaths}
 	switch {
 	case *sarifOut:
 		selected, _ := resolver.Selected(wd) // checked before the run
-		if err := printSARIF(stdout, wd, selected, res); err != nil {
-			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
-			return exitError
-		}
-		if len(res.Findings) > 0 {
-			code = exitFindings
-		}
+		return out.sarif(res, selected)
 	case *jsonOut:
-		if err := printJSON(stdout, wd, res); err != nil {
-			fmt.Fprintf(stderr, "gofixslice: %v\n", err)
-			return exitError
-		}
-		if len(res.Findings) > 0 {
-			code = exitFindings
-		}
+		return out.json(res)
 	case *list || *diffMode:
-		for _, c := range res.Changes {
-			rel := relPath(wd, c.Path)
-			if *list {
-				fmt.Fprintln(stdout, rel)
-			}
-			if *diffMode {
-				stdout.Write(rewrite.UnifiedDiff(filepath.ToSlash(rel), c.Old, c.New))
-			}
-		}
-		if len(res.Changes) > 0 {
-			code = exitFindings
-		}
+		return out.changes(res, *list, *diffMode)
 	case *write:
-		for _, f := range res.Findings {
-			if !f.Fixed {
-				printFinding(stdout, shown, f)
-				code = exitFindings
-			}
-		}
-		for _, c := range res.Changes {
-			if c.Written {
-				fmt.Fprintf(stderr, "fixed %s\n", relPath(wd, c.Path))
-			}
-		}
-	default:
-		for _, f := range res.Findings {
-			printFinding(stdout, shown, f)
-		}
-		if len(res.Findings) > 0 {
-			code = exitFindings
-		}
+		return out.written(res)
 	}
-	if len(res.Errors) > 0 {
-		code = exitError
-	}
-	return code
+	return out.findings(res)
 }

@@ -9,8 +9,110 @@ import (
 	"strings"
 
 	"github.com/gofixslice/gofixslice/rewrite"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules"
 )
+
+// output prints one run's result in the mode the flags chose and returns
+// the exit code: 2 when the run had errors (printed to stderr first), else
+// 1 when something was found, listed or left unfixed, else 0.
+type output struct {
+	stdout, stderr io.Writer
+	wd             string
+	abs            bool // -abs: findings and errors with absolute paths
+}
+
+// shown is the directory printed paths are relative to ("" for -abs).
+func (o output) shown() string {
+	if o.abs {
+		return ""
+	}
+	return o.wd
+}
+
+// errors prints the run's errors and returns the exit code they force.
+func (o output) errors(res *rewrite.Result, code int) int {
+	for _, e := range res.Errors {
+		msg := e.Error()
+		if !o.abs {
+			msg = relErr(o.wd, msg)
+		}
+		fmt.Fprintf(o.stderr, "%s\n", msg)
+	}
+	if len(res.Errors) > 0 {
+		return exitError
+	}
+	return code
+}
+
+func foundCode(found bool) int {
+	if found {
+		return exitFindings
+	}
+	return exitClean
+}
+
+// findings prints every finding (the default mode).
+func (o output) findings(res *rewrite.Result) int {
+	code := o.errors(res, foundCode(len(res.Findings) > 0))
+	for _, f := range res.Findings {
+		printFinding(o.stdout, o.shown(), f)
+	}
+	return code
+}
+
+// written reports -w: the findings left unfixed, and the files written.
+func (o output) written(res *rewrite.Result) int {
+	unfixed := false
+	for _, f := range res.Findings {
+		unfixed = unfixed || !f.Fixed
+	}
+	code := o.errors(res, foundCode(unfixed))
+	for _, f := range res.Findings {
+		if !f.Fixed {
+			printFinding(o.stdout, o.shown(), f)
+		}
+	}
+	for _, c := range res.Changes {
+		if c.Written {
+			fmt.Fprintf(o.stderr, "fixed %s\n", relPath(o.wd, c.Path))
+		}
+	}
+	return code
+}
+
+// changes prints -l (file names) and -d (unified diffs).
+func (o output) changes(res *rewrite.Result, list, diff bool) int {
+	code := o.errors(res, foundCode(len(res.Changes) > 0))
+	for _, c := range res.Changes {
+		rel := relPath(o.wd, c.Path)
+		if list {
+			fmt.Fprintln(o.stdout, rel)
+		}
+		if diff {
+			o.stdout.Write(rewrite.UnifiedDiff(filepath.ToSlash(rel), c.Old, c.New))
+		}
+	}
+	return code
+}
+
+func (o output) json(res *rewrite.Result) int {
+	code := o.errors(res, foundCode(len(res.Findings) > 0))
+	if err := printJSON(o.stdout, o.wd, res); err != nil {
+		fmt.Fprintf(o.stderr, "gofixslice: %v\n", err)
+		return exitError
+	}
+	return code
+}
+
+func (o output) sarif(res *rewrite.Result, selected map[*rule.Check]bool) int {
+	code := o.errors(res, foundCode(len(res.Findings) > 0))
+	if err := printSARIF(o.stdout, o.wd, selected, res); err != nil {
+		fmt.Fprintf(o.stderr, "gofixslice: %v\n", err)
+		return exitError
+	}
+	return code
+}
 
 func relPath(wd, p string) string {
 	if rel, err := filepath.Rel(wd, p); err == nil && !strings.HasPrefix(rel, "..") {
