@@ -44,6 +44,14 @@ type Facts struct {
 	// ResetsIfZero: the call empties the receiver when argument 0 is the
 	// constant 0 (bytes.Buffer.Truncate(0)).
 	ResetsIfZero bool
+	// UntilModified: result 0 is a view of the receiver that stays valid
+	// only until the receiver is next modified (bytes.Buffer.Bytes), by a
+	// Mutates call or by handing the buffer to any call.
+	UntilModified bool
+	// OverwrittenBy names, for a Transient result, the method whose call
+	// overwrites the view when that is not simply the next read
+	// (bufio.Scanner.Bytes: Scan). Messages say "the next " + OverwrittenBy.
+	OverwrittenBy string
 }
 
 // recv is the receiver pseudo-index.
@@ -52,13 +60,13 @@ const recv = -1
 // table is keyed by types.Func.FullName().
 var table = map[string]Facts{
 	// Views valid until the next call.
-	"(*bufio.Scanner).Bytes":    {Transient: true, ViewOf: []int{recv}, Pure: true},
+	"(*bufio.Scanner).Bytes":    {Transient: true, ViewOf: []int{recv}, Pure: true, OverwrittenBy: "Scan"},
 	"(*bufio.Reader).ReadSlice": {Transient: true, ViewOf: []int{recv}},
 	"(*bufio.Reader).ReadLine":  {Transient: true, ViewOf: []int{recv}},
 	"(*bufio.Reader).Peek":      {Transient: true, ViewOf: []int{recv}},
 
 	// bytes.Buffer: Bytes is a view valid until the next modification.
-	"(*bytes.Buffer).Bytes":       {ViewOf: []int{recv}, Pure: true},
+	"(*bytes.Buffer).Bytes":       {ViewOf: []int{recv}, Pure: true, UntilModified: true},
 	"(*bytes.Buffer).String":      {Copies: []int{recv}, Pure: true},
 	"(*bytes.Buffer).Reset":       {Mutates: true, Resets: true},
 	"(*bytes.Buffer).Truncate":    {Mutates: true, ResetsIfZero: true},
@@ -234,14 +242,217 @@ func IsReset(fn *types.Func, firstArgZero bool) bool {
 		return true
 	}
 	sig, ok := fn.Type().(*types.Signature)
-	return ok && sig.Recv() != nil && fn.Name() == "Reset" && sig.Params().Len() == 0
+	return ok && sig.Recv() != nil && fn.Name() == ResetMethod && sig.Params().Len() == 0
 }
+
+// Method-name conventions of the standard library that rules also apply to
+// other types.
+const (
+	// ResetMethod empties a value for reuse: Reset() on bytes.Buffer,
+	// strings.Builder, hash.Hash and most pooled types (see IsReset).
+	ResetMethod = "Reset"
+	// CapMethod reports a buffer's capacity: Cap() int on bytes.Buffer.
+	CapMethod = "Cap"
+	// WaitMethod blocks until other goroutines are done: sync.WaitGroup's
+	// and sync.Cond's Wait (and errgroup.Group's, by the same convention).
+	WaitMethod = "Wait"
+	// WriteMethod is io.Writer's method (see IsWriteMethod).
+	WriteMethod = "Write"
+)
 
 // PoolPut and PoolGet are the sync.Pool methods, by types.Func.FullName.
 const (
 	PoolPut = "(*sync.Pool).Put"
 	PoolGet = "(*sync.Pool).Get"
 )
+
+// The selector names of sync.Pool: its Get and Put methods and its New
+// field, for rules that look at every use of a pool variable.
+const (
+	PoolGetMethod = "Get"
+	PoolPutMethod = "Put"
+	PoolNewField  = "New"
+)
+
+// IsPoolPut reports whether fn is (*sync.Pool).Put.
+func IsPoolPut(fn *types.Func) bool { return fn != nil && fn.FullName() == PoolPut }
+
+// IsPoolGet reports whether fn is (*sync.Pool).Get.
+func IsPoolGet(fn *types.Func) bool { return fn != nil && fn.FullName() == PoolGet }
+
+// Func names a package-level function of a standard package: what a rule
+// matches (Is) and what a fix imports and calls (Path, Name).
+type Func struct {
+	Path string // import path, "slices"
+	Name string // "DeleteFunc"
+}
+
+// FullName is the function's types.Func.FullName, "slices.DeleteFunc".
+func (f Func) FullName() string { return f.Path + "." + f.Name }
+
+// Is reports whether fn is the function f names.
+func (f Func) Is(fn *types.Func) bool { return fn != nil && fn.FullName() == f.FullName() }
+
+// SlicesPath is the import path of package slices.
+const SlicesPath = "slices"
+
+// Functions of package slices that rules recognise or write.
+var (
+	// SlicesDelete removes s[i:j]: s = slices.Delete(s, i, j).
+	SlicesDelete = Func{Path: SlicesPath, Name: "Delete"}
+	// SlicesDeleteFunc removes the elements a predicate selects.
+	SlicesDeleteFunc = Func{Path: SlicesPath, Name: "DeleteFunc"}
+)
+
+// noReturn lists functions and methods (types.Func.FullName) that never
+// return to their caller.
+var noReturn = map[string]bool{
+	"os.Exit": true, "runtime.Goexit": true,
+	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
+	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
+	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
+	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
+	"(*testing.common).FailNow": true, "(*testing.common).Fatal": true, "(*testing.common).Fatalf": true,
+	"(*testing.common).SkipNow": true, "(*testing.common).Skip": true, "(*testing.common).Skipf": true,
+}
+
+// NoReturn reports whether calling fn never returns to the caller: it
+// exits the process (os.Exit, log.Fatal...), panics (log.Panic...) or ends
+// the goroutine (runtime.Goexit, testing's FailNow, Fatal, SkipNow...). The
+// panic built-in is the caller's to check.
+func NoReturn(fn *types.Func) bool { return fn != nil && noReturn[fn.FullName()] }
+
+// largeReaders are functions (types.Func.FullName) whose result 0 holds a
+// whole input.
+var largeReaders = map[string]bool{
+	"os.ReadFile":        true,
+	"io.ReadAll":         true,
+	"io/ioutil.ReadFile": true,
+	"io/ioutil.ReadAll":  true,
+}
+
+// IsLargeReader reports whether result 0 of fn is a fresh buffer holding a
+// whole file or stream (os.ReadFile, io.ReadAll): often large, so a small
+// sub-slice of it kept for long pins all of it.
+func IsLargeReader(fn *types.Func) bool { return fn != nil && largeReaders[fn.FullName()] }
+
+// ListPath is the import path of container/list.
+const ListPath = "container/list"
+
+// Method names of container/list.
+const (
+	// ListNext and ListPrev are the Element methods that step a walk
+	// forwards and backwards.
+	ListNext = "Next"
+	ListPrev = "Prev"
+	// ListRemove unlinks an element from its List (and clears its links).
+	ListRemove = "Remove"
+)
+
+// ListWalk returns the Element step of a walk that starts at fn: ListNext
+// for (*list.List).Front, ListPrev for (*list.List).Back, otherwise "".
+func ListWalk(fn *types.Func) string {
+	switch {
+	case fn == nil:
+		return ""
+	case fn.FullName() == "(*"+ListPath+".List).Front":
+		return ListNext
+	case fn.FullName() == "(*"+ListPath+".List).Back":
+		return ListPrev
+	}
+	return ""
+}
+
+// ListStep returns ListNext or ListPrev when fn is (*list.Element).Next or
+// (*list.Element).Prev, otherwise "".
+func ListStep(fn *types.Func) string {
+	if fn == nil {
+		return ""
+	}
+	switch fn.FullName() {
+	case "(*" + ListPath + ".Element)." + ListNext:
+		return ListNext
+	case "(*" + ListPath + ".Element)." + ListPrev:
+		return ListPrev
+	}
+	return ""
+}
+
+// ListMethod returns fn's name when fn is a method of a container/list
+// type (List or Element), otherwise "".
+func ListMethod(fn *types.Func) string {
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != ListPath {
+		return ""
+	}
+	if sig, ok := fn.Type().(*types.Signature); !ok || sig.Recv() == nil {
+		return ""
+	}
+	return fn.Name()
+}
+
+// ListReadOnly reports whether the List method named name leaves the list
+// as it is: Len, Front, Back.
+func ListReadOnly(name string) bool {
+	switch name {
+	case "Len", "Front", "Back":
+		return true
+	}
+	return false
+}
+
+// IsBytesBuffer reports whether t is bytes.Buffer or a pointer to one.
+func IsBytesBuffer(t types.Type) bool {
+	if p, ok := t.(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "bytes" && n.Obj().Name() == "Buffer"
+}
+
+// IsCryptoPackage reports whether the package with import path path is a
+// cryptography package: crypto/... or golang.org/x/crypto/....
+func IsCryptoPackage(path string) bool {
+	return strings.HasPrefix(path, "crypto/") || strings.HasPrefix(path, "golang.org/x/crypto/")
+}
+
+// IsAppendName reports whether a function name says, by the standard
+// library's convention (strconv.AppendInt, utf8.AppendRune, and appendX
+// helpers), that it appends to a caller-supplied buffer and returns it.
+func IsAppendName(name string) bool {
+	for _, p := range []string{"Append", "append"} {
+		if rest, ok := strings.CutPrefix(name, p); ok {
+			if rest == "" || !('a' <= rest[0] && rest[0] <= 'z') {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// readMethods are the names IsReadMethod accepts.
+var readMethods = []string{"Read", "ReadAt"}
+
+// transientSourceNames holds the names of the functions and methods that
+// can produce a view a later call overwrites: Transient and UntilModified
+// entries, ReadsInto entries, and the read methods.
+var transientSourceNames = func() map[string]bool {
+	m := map[string]bool{}
+	for _, name := range readMethods {
+		m[name] = true
+	}
+	for full, f := range table {
+		if f.Transient || f.UntilModified || len(f.ReadsInto) > 0 {
+			m[full[strings.LastIndex(full, ".")+1:]] = true
+		}
+	}
+	return m
+}()
+
+// IsTransientSourceName reports whether a function or method called name
+// may produce a view that a later call overwrites (a Transient or
+// UntilModified result, or a buffer it reads into): a syntactic filter
+// that skips files which cannot have such views.
+func IsTransientSourceName(name string) bool { return transientSourceNames[name] }
 
 // Has reports whether idx is in list.
 func Has(list []int, idx int) bool {
@@ -256,7 +467,7 @@ func Has(list []int, idx int) bool {
 // IsWriteMethod reports whether fn is a method with the io.Writer Write
 // signature, whose contract says "Implementations must not retain p".
 func IsWriteMethod(fn *types.Func) bool {
-	if fn == nil || fn.Name() != "Write" {
+	if fn == nil || fn.Name() != WriteMethod {
 		return false
 	}
 	sig, ok := fn.Type().(*types.Signature)
@@ -271,7 +482,7 @@ func IsWriteMethod(fn *types.Func) bool {
 // IsReadMethod reports whether fn has the io.Reader Read signature (it fills
 // its argument), or io.ReaderAt's ReadAt.
 func IsReadMethod(fn *types.Func) bool {
-	if fn == nil || (fn.Name() != "Read" && fn.Name() != "ReadAt") {
+	if fn == nil || (fn.Name() != readMethods[0] && fn.Name() != readMethods[1]) {
 		return false
 	}
 	sig, ok := fn.Type().(*types.Signature)

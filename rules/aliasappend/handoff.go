@@ -167,7 +167,7 @@ func (c *aliasCheck) checkSend(s *ast.SendStmt) {
 // appends to that parameter.
 func (c *aliasCheck) checkAppendingCall(call *ast.CallExpr) {
 	fn := rule.Callee(c.pass.Info, call)
-	if fn == nil || fn.Pkg() != c.pass.Pkg || isAppendAPI(fn.Name()) {
+	if fn == nil || fn.Pkg() != c.pass.Pkg || knowledge.IsAppendName(fn.Name()) {
 		return
 	}
 	s, ok := c.sums.Call(call)

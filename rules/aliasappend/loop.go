@@ -12,6 +12,7 @@ import (
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
@@ -261,7 +262,7 @@ func (c *aliasCheck) keptIn(lhs ast.Expr, loop ast.Node, wrapped bool, depth int
 func (c *aliasCheck) checkWithMethod() {
 	fd := c.fn.Decl
 	info := c.pass.Info
-	if fd.Recv == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 || isAppendAPI(fd.Name.Name) {
+	if fd.Recv == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 || knowledge.IsAppendName(fd.Name.Name) {
 		return
 	}
 	recv, _ := info.Defs[fd.Recv.List[0].Names[0]].(*types.Var)

@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/dave/dst"
 
@@ -79,19 +78,6 @@ func builtinAt(p *rule.Pass, name string, pos token.Pos) bool {
 	}
 	_, obj := scope.LookupParent(name, pos)
 	return obj != nil && obj == types.Universe.Lookup(name)
-}
-
-// isAppendAPI reports whether a function name says it appends to a
-// caller-supplied buffer by contract (strconv.AppendInt, appendQuoted).
-func isAppendAPI(name string) bool {
-	for _, p := range []string{"Append", "append"} {
-		if rest, ok := strings.CutPrefix(name, p); ok {
-			if rest == "" || !('a' <= rest[0] && rest[0] <= 'z') {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // cleanClone copies a dst expression without the comments around it.

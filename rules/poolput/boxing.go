@@ -11,6 +11,7 @@ import (
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
@@ -125,7 +126,7 @@ func (c *poolCheck) makeBoxingPlan(pi *poolInfo) *boxingPlan {
 		if !ok {
 			return nil
 		}
-		if id, ok := kv.Key.(*ast.Ident); ok && id.Name == "New" {
+		if id, ok := kv.Key.(*ast.Ident); ok && id.Name == knowledge.PoolNewField {
 			newFn, _ = ast.Unparen(kv.Value).(*ast.FuncLit)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
@@ -40,7 +41,7 @@ func (c *poolCheck) capFormOf(s *putSite) (ppCapForm, ast.Expr) {
 	if p, ok := t.Underlying().(*types.Pointer); ok && flow.IsSliceType(p.Elem()) {
 		return ppCapSlicePtr, s.arg
 	}
-	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, "Cap")
+	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, knowledge.CapMethod)
 	if fn, ok := obj.(*types.Func); ok {
 		if sig, ok := fn.Type().(*types.Signature); ok && sig.Params().Len() == 0 && sig.Results().Len() == 1 &&
 			types.Identical(sig.Results().At(0).Type(), types.Typ[types.Int]) {
@@ -69,7 +70,7 @@ func (c *poolCheck) checkOversize(s *putSite) {
 			var capx dst.Expr
 			switch form {
 			case ppCapMethod:
-				capx = &dst.CallExpr{Fun: &dst.SelectorExpr{X: ppParenIfNeeded(y), Sel: dst.NewIdent("Cap")}}
+				capx = &dst.CallExpr{Fun: &dst.SelectorExpr{X: ppParenIfNeeded(y), Sel: dst.NewIdent(knowledge.CapMethod)}}
 			case ppCapSlice:
 				capx = &dst.CallExpr{Fun: dst.NewIdent("cap"), Args: []dst.Expr{y}}
 			default:
@@ -102,7 +103,7 @@ func (c *poolCheck) capBounded(s *putSite) bool {
 		}
 		if flow.IsBuiltin(info, call, "cap") && len(call.Args) == 1 {
 			found = c.aliases(s, call.Args[0], 0)
-		} else if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == "Cap" && len(call.Args) == 0 {
+		} else if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && sel.Sel.Name == knowledge.CapMethod && len(call.Args) == 0 {
 			found = c.aliases(s, sel.X, 0)
 		}
 		return !found

@@ -227,7 +227,7 @@ func hasPuts(p *rule.Pass, sums *summary.Table) bool {
 				return false
 			}
 			if call, ok := n.(*ast.CallExpr); ok {
-				if fn := rule.Callee(p.Info, call); fn != nil && fn.FullName() == knowledge.PoolPut {
+				if knowledge.IsPoolPut(rule.Callee(p.Info, call)) {
 					found = true
 				} else if s, ok := sums.Call(call); ok && s.Puts != 0 {
 					found = true
@@ -268,14 +268,14 @@ func (c *poolCheck) collect() {
 				callee := rule.Callee(info, call)
 				sel, _ := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 				switch {
-				case callee != nil && callee.FullName() == knowledge.PoolPut && len(call.Args) == 1 && sel != nil:
+				case knowledge.IsPoolPut(callee) && len(call.Args) == 1 && sel != nil:
 					s := c.newSite(fn, call, call.Args[0])
 					s.direct, s.poolX = true, sel.X
 					if pi := c.pool(sel.X); pi != nil {
 						s.pool = pi
 						pi.puts = append(pi.puts, s)
 					}
-				case callee != nil && callee.FullName() == knowledge.PoolGet && sel != nil:
+				case knowledge.IsPoolGet(callee) && sel != nil:
 					if pi := c.pool(sel.X); pi != nil {
 						pi.gets = append(pi.gets, call)
 					}
@@ -395,12 +395,12 @@ func (c *poolCheck) poolKnown(pi *poolInfo) bool {
 			return false
 		}
 		switch sel.Sel.Name {
-		case "Get", "Put":
+		case knowledge.PoolGetMethod, knowledge.PoolPutMethod:
 			call, ok := c.parent[sel].(*ast.CallExpr)
 			if !ok || call.Fun != sel {
 				return false
 			}
-		case "New":
+		case knowledge.PoolNewField:
 			as, ok := c.parent[sel].(*ast.AssignStmt)
 			if !ok || len(as.Lhs) != 1 || as.Lhs[0] != sel {
 				return false

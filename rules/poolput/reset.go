@@ -10,6 +10,7 @@ import (
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
@@ -36,7 +37,7 @@ func (c *poolCheck) resetFormOf(t types.Type) ppResetForm {
 	default:
 		return ppNoReset
 	}
-	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, "Reset")
+	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, knowledge.ResetMethod)
 	if fn, ok := obj.(*types.Func); ok {
 		if sig, ok := fn.Type().(*types.Signature); ok && sig.Params().Len() == 0 {
 			return ppResetMethod
@@ -72,7 +73,7 @@ func (c *poolCheck) checkReset(s *putSite) {
 			}
 			var st dst.Stmt
 			if form == ppResetMethod {
-				st = &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: ppParenIfNeeded(x), Sel: dst.NewIdent("Reset")}}}
+				st = &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: ppParenIfNeeded(x), Sel: dst.NewIdent(knowledge.ResetMethod)}}}
 			} else {
 				y := dst.Clone(x).(dst.Expr)
 				st = &dst.AssignStmt{

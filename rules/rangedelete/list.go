@@ -8,6 +8,7 @@ import (
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
@@ -18,12 +19,10 @@ type rdListLoop struct {
 	list ast.Expr   // l
 	loc  rdLocation // l's location
 	elem *types.Var // e
-	step string     // "Next" or "Prev"
+	step string     // knowledge.ListNext or knowledge.ListPrev
 	init *ast.AssignStmt
 	post *ast.AssignStmt
 }
-
-const rdListPath = "container/list"
 
 func (c *rdCheck) checkListLoop(l *rdLoop) {
 	ll := c.matchListLoop(l)
@@ -78,15 +77,7 @@ func (c *rdCheck) matchListLoop(l *rdLoop) *rdListLoop {
 	if !ok || ll.elem == nil || len(first.Args) != 0 {
 		return nil
 	}
-	fn := rule.Callee(info, first)
-	switch {
-	case fn == nil:
-		return nil
-	case fn.FullName() == "(*container/list.List).Front":
-		ll.step = "Next"
-	case fn.FullName() == "(*container/list.List).Back":
-		ll.step = "Prev"
-	default:
+	if ll.step = knowledge.ListWalk(rule.Callee(info, first)); ll.step == "" {
 		return nil
 	}
 	ll.list = ast.Unparen(first.Fun).(*ast.SelectorExpr).X
@@ -111,8 +102,7 @@ func (c *rdCheck) matchListLoop(l *rdLoop) *rdListLoop {
 	if !ok || len(step.Args) != 0 {
 		return nil
 	}
-	sfn := rule.Callee(info, step)
-	if sfn == nil || sfn.FullName() != "(*container/list.Element)."+ll.step || !c.isVarUse(ast.Unparen(step.Fun).(*ast.SelectorExpr).X, ll.elem) {
+	if knowledge.ListStep(rule.Callee(info, step)) != ll.step || !c.isVarUse(ast.Unparen(step.Fun).(*ast.SelectorExpr).X, ll.elem) {
 		return nil
 	}
 	return ll
@@ -125,19 +115,16 @@ func (c *rdCheck) listMethod(ll *rdListLoop, call *ast.CallExpr) string {
 	if !ok {
 		return ""
 	}
-	fn := rule.Callee(c.pass.Info, call)
-	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != rdListPath || !c.sameLocation(sel.X, ll.list) {
+	m := knowledge.ListMethod(rule.Callee(c.pass.Info, call))
+	if m == "" || !c.sameLocation(sel.X, ll.list) {
 		return ""
 	}
-	if sig, ok := fn.Type().(*types.Signature); !ok || sig.Recv() == nil {
-		return ""
-	}
-	return fn.Name()
+	return m
 }
 
 // isListRemove recognises l.Remove(e).
 func (c *rdCheck) isListRemove(ll *rdListLoop, call *ast.CallExpr) bool {
-	return c.listMethod(ll, call) == "Remove" && len(call.Args) == 1 && c.isVarUse(call.Args[0], ll.elem)
+	return c.listMethod(ll, call) == knowledge.ListRemove && len(call.Args) == 1 && c.isVarUse(call.Args[0], ll.elem)
 }
 
 // elementType returns the type name of e's pointee, container/list.Element.
@@ -162,12 +149,12 @@ func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
 		if !isCall {
 			return true
 		}
-		switch c.listMethod(ll, call) {
-		case "":
+		switch m := c.listMethod(ll, call); {
+		case m == "":
 			return true
-		case "Remove":
+		case m == knowledge.ListRemove:
 			ok = ok && c.isListRemove(ll, call)
-		case "Len", "Front", "Back":
+		case knowledge.ListReadOnly(m):
 		default:
 			ok = false
 		}
@@ -178,7 +165,7 @@ func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
 		return nil
 	}
 	base := "next"
-	if ll.step == "Prev" {
+	if ll.step == knowledge.ListPrev {
 		base = "prev"
 	}
 	pos := ll.stmt.Pos()
@@ -197,7 +184,7 @@ func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
 		return nil
 	}
 	msg := "take the next element before the body runs"
-	if ll.step == "Prev" {
+	if ll.step == knowledge.ListPrev {
 		msg = "take the previous element before the body runs"
 	}
 	return &rule.Fix{Message: msg, Edit: func(fc *rule.FixContext) error {

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
@@ -280,8 +281,7 @@ func (c *rdCheck) isRemoval(sl *rdSliceLoop, as *ast.AssignStmt) bool {
 		}
 		return true
 	}
-	fn := rule.Callee(info, call)
-	if fn == nil || fn.FullName() != "slices.Delete" || len(call.Args) != 3 {
+	if !knowledge.SlicesDelete.Is(rule.Callee(info, call)) || len(call.Args) != 3 {
 		return false
 	}
 	return c.sameLocation(call.Args[0], sl.s) && c.isVarUse(call.Args[1], sl.idx) && c.isSucc(call.Args[2], sl.idx)

@@ -8,6 +8,7 @@ import (
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
@@ -205,7 +206,7 @@ func (c *rdCheck) deleteFuncFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule
 		if lhs == nil || cond == nil {
 			return fmt.Errorf("no dst node for the removal")
 		}
-		fn, err := fc.Ref("slices", "DeleteFunc", pos)
+		fn, err := fc.Ref(knowledge.SlicesDeleteFunc.Path, knowledge.SlicesDeleteFunc.Name, pos)
 		if err != nil {
 			return err
 		}

@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
@@ -85,14 +86,6 @@ is read into, or a constant size of at least the large option's bytes
 	}
 )
 
-// largeReaders are calls whose first result holds a whole input.
-var largeReaders = map[string]bool{
-	"os.ReadFile":        true,
-	"io.ReadAll":         true,
-	"io/ioutil.ReadFile": true,
-	"io/ioutil.ReadAll":  true,
-}
-
 type pinCheck struct {
 	pass *rule.Pass
 	sums *summary.Table
@@ -148,7 +141,7 @@ func (c *pinCheck) large(o flow.Origin, depth int) *rule.Check {
 		if !ok || o.Index != 0 {
 			return nil
 		}
-		if fn := rule.Callee(info, call); fn != nil && largeReaders[fn.FullName()] {
+		if knowledge.IsLargeReader(rule.Callee(info, call)) {
 			return wholeRead
 		}
 	case flow.OriginMake:

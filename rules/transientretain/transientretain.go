@@ -146,12 +146,9 @@ func mayHaveTransient(f *ast.File) bool {
 		}
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			switch n.Sel.Name {
-			case "Bytes", "ReadSlice", "ReadLine", "Peek", "Read", "ReadAt", "ReadFull", "ReadAtLeast":
-				found = true
-			}
+			found = knowledge.IsTransientSourceName(n.Sel.Name)
 		case *ast.FuncDecl:
-			if n.Name.Name == "Write" && n.Recv != nil {
+			if n.Name.Name == knowledge.WriteMethod && n.Recv != nil {
 				found = true
 			}
 		}
@@ -185,7 +182,7 @@ func (c *transientCheck) prepare() {
 			if u, ok := ast.Unparen(a).(*ast.UnaryExpr); ok && u.Op == token.AND {
 				a = u.X
 			}
-			if v := c.fn.VarOf(a); v != nil && isBytesBuffer(v.Type()) {
+			if v := c.fn.VarOf(a); v != nil && knowledge.IsBytesBuffer(v.Type()) {
 				c.mutations[v] = append(c.mutations[v], call.Pos())
 			}
 		}
@@ -211,14 +208,6 @@ func (c *transientCheck) prepare() {
 	})
 }
 
-func isBytesBuffer(t types.Type) bool {
-	if p, ok := t.(*types.Pointer); ok {
-		t = p.Elem()
-	}
-	n, ok := types.Unalias(t).(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == "bytes" && n.Obj().Name() == "Buffer"
-}
-
 // transient returns where e's storage comes from when it is a view that the
 // next call overwrites, or nil.
 func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
@@ -242,7 +231,7 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		if facts.Transient {
 			return &transientSource{expr: x, loop: c.fn.InnermostLoop(x), kind: kindNextCall}
 		}
-		if fn.FullName() == "(*bytes.Buffer).Bytes" {
+		if facts.UntilModified {
 			return c.bufferBytes(x)
 		}
 		for _, i := range facts.ViewOf {
@@ -546,8 +535,8 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 	}
 	until := "the next read"
 	if call, ok := src.expr.(*ast.CallExpr); ok {
-		if fn := rule.Callee(c.pass.Info, call); fn != nil && fn.Name() == "Bytes" {
-			until = "the next Scan"
+		if facts, _ := knowledge.Lookup(rule.Callee(c.pass.Info, call)); facts.OverwrittenBy != "" {
+			until = "the next " + facts.OverwrittenBy
 		}
 	}
 	if ast.Unparen(val) == src.expr {

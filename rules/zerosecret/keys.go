@@ -6,7 +6,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
@@ -150,11 +149,8 @@ func (c *secretCheck) usedByCrypto(v *types.Var) bool {
 			if !ok || astx.ArgPosition(call, n) < 0 {
 				break
 			}
-			if fn := rule.Callee(c.pass.Info, call); fn != nil && fn.Pkg() != nil {
-				path := fn.Pkg().Path()
-				if strings.HasPrefix(path, "crypto/") || strings.HasPrefix(path, "golang.org/x/crypto/") {
-					return true
-				}
+			if fn := rule.Callee(c.pass.Info, call); fn != nil && fn.Pkg() != nil && knowledge.IsCryptoPackage(fn.Pkg().Path()) {
+				return true
 			}
 			break
 		}

@@ -8,6 +8,7 @@ import (
 	"go/types"
 	"strings"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
@@ -175,8 +176,7 @@ func (c *secretCheck) checkDrops() {
 				}
 			}
 		case *ast.CallExpr:
-			fn := rule.Callee(info, s)
-			if fn == nil || fn.FullName() != "(*sync.Pool).Put" || len(s.Args) != 1 {
+			if !knowledge.IsPoolPut(rule.Callee(info, s)) || len(s.Args) != 1 {
 				return true
 			}
 			x := putTarget(info, s.Args[0])

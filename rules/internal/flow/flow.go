@@ -14,6 +14,7 @@ import (
 
 	"golang.org/x/tools/go/cfg"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
@@ -373,26 +374,14 @@ func NewGraph(info *types.Info, body *ast.BlockStmt) *Graph {
 	return &Graph{cfg: cfg.New(body, func(call *ast.CallExpr) bool { return !NoReturn(info, call) })}
 }
 
-// noReturn lists functions and methods (types.Func.FullName) that never
-// return to their caller.
-var noReturn = map[string]bool{
-	"os.Exit": true, "runtime.Goexit": true,
-	"log.Fatal": true, "log.Fatalf": true, "log.Fatalln": true,
-	"log.Panic": true, "log.Panicf": true, "log.Panicln": true,
-	"(*log.Logger).Fatal": true, "(*log.Logger).Fatalf": true, "(*log.Logger).Fatalln": true,
-	"(*log.Logger).Panic": true, "(*log.Logger).Panicf": true, "(*log.Logger).Panicln": true,
-	"(*testing.common).FailNow": true, "(*testing.common).Fatal": true, "(*testing.common).Fatalf": true,
-	"(*testing.common).SkipNow": true, "(*testing.common).Skip": true, "(*testing.common).Skipf": true,
-}
-
 // NoReturn reports whether call certainly does not return: the panic
-// built-in or a standard-library function that exits or unwinds.
+// built-in or a standard-library function that exits or unwinds
+// (knowledge.NoReturn).
 func NoReturn(info *types.Info, call *ast.CallExpr) bool {
 	if IsBuiltin(info, call, "panic") {
 		return true
 	}
-	fn := rule.Callee(info, call)
-	return fn != nil && noReturn[fn.FullName()]
+	return knowledge.NoReturn(rule.Callee(info, call))
 }
 
 // ReachesNextIteration reports whether control, once n has been evaluated,

@@ -393,7 +393,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				s.Appends |= from(n.Args[0])
 				return true
 			}
-			if fn := rule.Callee(info, n); fn != nil && fn.FullName() == "(*sync.Pool).Put" && len(n.Args) == 1 {
+			if knowledge.IsPoolPut(rule.Callee(info, n)) && len(n.Args) == 1 {
 				s.Puts |= from(n.Args[0])
 				return true
 			}
