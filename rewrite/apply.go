@@ -2,19 +2,23 @@ package rewrite
 
 import (
 	"bytes"
-	"fmt"
-	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"errors"
 	"go/ast"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
+
+	"github.com/gofixslice/gofixslice/rewrite/rule"
 )
 
 // fixPackage applies the fixes of one package file by file, verifies that
-// the package still type-checks with the new contents, and records the
-// changes that pass.
-func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
+// the package still parses, type-checks and needs no further fix with the
+// new contents, and records the changes that pass. A fix that fails any of
+// these is dropped: its finding is reported without a fix, with the
+// reason (Finding.FixDropped), and the file's other fixes are kept. Only
+// the user's environment (a file changed on disk, unreadable or outside
+// the module) makes an error.
+func (e *engine) fixPackage(pkg *Package, settings *Settings, diags []ruleDiag, res *pkgResult) {
 	byFile := map[*ast.File][]int{}
 	var order []*ast.File
 	for i, d := range diags {
@@ -30,14 +34,12 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 		}
 		byFile[f] = append(byFile[f], i)
 	}
-	type pending struct {
-		file   *ast.File
-		name   string
-		src    *rule.Source
-		newSrc []byte
-		diags  []int // indexes into diags that were applied
+	drop := func(i int, why string) {
+		if res.findings[diags[i].finding].FixDropped == "" {
+			res.findings[diags[i].finding].FixDropped = why
+		}
 	}
-	var changed []*pending
+	var changed []*pendingFile
 	for _, f := range order {
 		name := pkg.Fset.File(f.FileStart).Name()
 		root := e.writeRoot(pkg, name)
@@ -53,62 +55,16 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 			res.errors = append(res.errors, err)
 			continue
 		}
-		var ds []rule.Diagnostic
-		var idx []int
-		for _, i := range byFile[f] {
-			ds = append(ds, diags[i].Diagnostic)
-			idx = append(idx, i)
-		}
-		pass := fixPass(pkg)
-		out, applied, errs := rule.ApplyFixes(pass, f, src, ds)
-		for k, err := range errs {
-			if err != nil {
-				d := diags[idx[k]]
-				if out != nil && fixesAlone(pass, f, src, d.Diagnostic) {
-					// It conflicts with another fix of this file (whose
-					// edit replaced its node): not an error; the finding
-					// stays unfixed, and a second run can fix it.
-					continue
-				}
-				res.errors = append(res.errors, fmt.Errorf("%s: %s: fix not applied: %v", pkg.Fset.PositionFor(d.Pos, false), d.Check.ID(), err))
-			}
-		}
-		if out == nil {
+		p := &pendingFile{file: f, name: name, src: src}
+		if err := p.apply(pkg, diags, byFile[f], drop); err != nil {
+			res.errors = append(res.errors, err)
 			continue
 		}
-		p := &pending{file: f, name: name, src: src, newSrc: out}
-		for k, ok := range applied {
-			if ok {
-				p.diags = append(p.diags, idx[k])
-			}
+		if p.newSrc != nil {
+			changed = append(changed, p)
 		}
-		changed = append(changed, p)
 	}
-	// Verify: re-type-check the package with every new content; drop the
-	// files whose new content does not check, and try again without them.
-	for len(changed) > 0 {
-		newFiles := map[*ast.File][]byte{}
-		for _, p := range changed {
-			newFiles[p.file] = p.newSrc
-		}
-		bad := e.verify(pkg, newFiles)
-		if len(bad) == 0 {
-			break
-		}
-		kept := changed[:0]
-		for _, p := range changed {
-			if msg, ok := bad[p.file]; ok {
-				rules := map[string]bool{}
-				for _, i := range p.diags {
-					rules[diags[i].Check.ID()] = true
-				}
-				res.errors = append(res.errors, fmt.Errorf("%s: fix by %s does not type-check, file left untouched: %s", p.name, joinKeys(rules), msg))
-				continue
-			}
-			kept = append(kept, p)
-		}
-		changed = kept
-	}
+	changed = e.verifyFixes(pkg, settings, diags, changed, drop)
 	for _, p := range changed {
 		for _, i := range p.diags {
 			res.findings[diags[i].finding].Fixed = true
@@ -118,14 +74,218 @@ func (e *engine) fixPackage(pkg *Package, diags []ruleDiag, res *pkgResult) {
 	if e.opts.Edits {
 		for _, p := range changed {
 			for _, i := range p.diags {
-				pass := fixPass(pkg)
-				out, _, _ := rule.ApplyFixes(pass, p.file, p.src, []rule.Diagnostic{diags[i].Diagnostic})
+				out, _, _ := rule.ApplyFixes(fixPass(pkg), p.file, p.src, []rule.Diagnostic{diags[i].Diagnostic})
 				if out != nil {
 					res.findings[diags[i].finding].Edits = rule.Edits(p.src.Raw, out)
 				}
 			}
 		}
 	}
+}
+
+// pendingFile is the new content of one file, before verification.
+type pendingFile struct {
+	file   *ast.File
+	name   string
+	src    *rule.Source
+	newSrc []byte // nil: no change
+	diags  []int  // indexes into the package's diagnostics whose fixes newSrc holds
+}
+
+// apply computes the file's content with the fixes of the diagnostics
+// idx, dropping those that do not apply. Only a file changed on disk is
+// an error.
+func (p *pendingFile) apply(pkg *Package, diags []ruleDiag, idx []int, drop func(int, string)) error {
+	var ds []rule.Diagnostic
+	for _, i := range idx {
+		ds = append(ds, diags[i].Diagnostic)
+	}
+	pass := fixPass(pkg)
+	out, applied, errs := rule.ApplyFixes(pass, p.file, p.src, ds)
+	p.newSrc, p.diags = out, nil
+	for k, err := range errs {
+		switch {
+		case err == nil:
+		case errors.Is(err, rule.ErrChangedOnDisk):
+			return err
+		case out != nil && fixesAlone(pass, p.file, p.src, ds[k]):
+			// Another fix of this file replaced its node: a second run
+			// applies it.
+			drop(idx[k], "conflicts with another fix in the file; a second run applies it")
+		default:
+			drop(idx[k], "the fix could not be applied: "+oneLine(err.Error()))
+		}
+	}
+	if out != nil {
+		for k, ok := range applied {
+			if ok {
+				p.diags = append(p.diags, idx[k])
+			}
+		}
+	}
+	return nil
+}
+
+// verifyFixes re-type-checks the package with every new content. In a
+// file whose content does not check, each fix is tried alone; those that
+// do not check alone are dropped and the rest applied again, and a file
+// whose fixes check only one by one loses them all. Then the rules run
+// again on the checked package: a file in which they would make a new
+// fix is not idempotent, and loses its fixes. It returns the files that
+// pass.
+func (e *engine) verifyFixes(pkg *Package, settings *Settings, diags []ruleDiag, changed []*pendingFile, drop func(int, string)) []*pendingFile {
+	retried := map[*ast.File]bool{}
+	for len(changed) > 0 {
+		newFiles := map[*ast.File][]byte{}
+		for _, p := range changed {
+			newFiles[p.file] = p.newSrc
+		}
+		checked, bad := e.verify(pkg, newFiles)
+		if len(bad) == 0 {
+			return e.idempotent(pkg, settings, diags, changed, checked, drop)
+		}
+		kept := changed[:0]
+		for _, p := range changed {
+			msg, ok := bad[p.file]
+			if !ok {
+				kept = append(kept, p)
+				continue
+			}
+			why := "the rewritten package does not type-check: " + oneLine(msg)
+			if retried[p.file] || len(p.diags) == 1 {
+				for _, i := range p.diags {
+					drop(i, why)
+				}
+				continue
+			}
+			retried[p.file] = true
+			var good []int
+			for _, i := range p.diags {
+				alone := &pendingFile{file: p.file, name: p.name, src: p.src}
+				if alone.apply(pkg, diags, []int{i}, drop) != nil || alone.newSrc == nil {
+					continue
+				}
+				if _, bad := e.verify(pkg, map[*ast.File][]byte{p.file: alone.newSrc}); len(bad) > 0 {
+					drop(i, "the rewritten package does not type-check: "+oneLine(bad[p.file]))
+					continue
+				}
+				good = append(good, i)
+			}
+			if len(good) == 0 {
+				continue
+			}
+			if p.apply(pkg, diags, good, drop) == nil && p.newSrc != nil {
+				kept = append(kept, p)
+			}
+		}
+		changed = kept
+	}
+	return changed
+}
+
+// idempotent runs the rules whose fixes were applied again on the checked
+// package, and drops the fixes of every file in which one of their new
+// fixes would change the file again: a second run must change nothing,
+// except for applying the fixes dropped for conflicts (same check, same
+// message), which it is meant to.
+func (e *engine) idempotent(pkg *Package, settings *Settings, diags []ruleDiag, changed []*pendingFile, checked *Package, drop func(int, string)) []*pendingFile {
+	if checked == nil {
+		return changed
+	}
+	rules := map[*rule.Rule]bool{}
+	for _, p := range changed {
+		for _, i := range p.diags {
+			rules[diags[i].Check.Rule()] = true
+		}
+	}
+	again := map[string][]rule.Diagnostic{} // file name -> fixable findings of a second run
+	results := rule.NewResults()
+	sup := rule.NewSuppressions(checked.Fset)
+	for _, r := range e.opts.Rules {
+		if !rules[r] {
+			continue
+		}
+		pass := rule.NewPass(rule.PassConfig{
+			Rule: r, Fset: checked.Fset, Files: checked.Syntax, Pkg: checked.Types, Info: checked.TypesInfo,
+			Values: settings.Values, Results: results,
+			Report: func(d rule.Diagnostic) {
+				f := rule.FileOf(checked.Syntax, d.Pos)
+				if f == nil || d.Fix == nil {
+					return
+				}
+				// What the first run would have kept of it.
+				name := checked.Fset.File(f.FileStart).Name()
+				if !settings.enabled(d.Check, name) || sup.Suppressed(f, d.Pos, d.Check) {
+					return
+				}
+				again[name] = append(again[name], d)
+			},
+		})
+		if runRule(r, pass) != nil {
+			return changed // a rule that panics here is reported by the first run
+		}
+	}
+	againPass := rule.NewPass(rule.PassConfig{Fset: checked.Fset, Files: checked.Syntax, Pkg: checked.Types, Info: checked.TypesInfo})
+	kept := changed[:0]
+	for _, p := range changed {
+		expected := map[string]int{} // check and message of the fixes left out
+		for _, i := range indexesIn(pkg, diags, p.file) {
+			if !contains(p.diags, i) && diags[i].Fix != nil {
+				expected[diags[i].Check.ID()+"\x00"+diags[i].Message]++
+			}
+		}
+		stable := true
+		for _, d := range again[p.name] {
+			key := d.Check.ID() + "\x00" + d.Message
+			if expected[key] > 0 {
+				expected[key]--
+				continue
+			}
+			f := rule.FileOf(checked.Syntax, d.Pos)
+			src, err := rule.SourceOf(p.name, p.newSrc, checked.Fset.File(f.FileStart))
+			if err != nil {
+				continue
+			}
+			if out, _, _ := rule.ApplyFixes(againPass, f, src, []rule.Diagnostic{d}); out != nil {
+				stable = false
+				break
+			}
+		}
+		if !stable {
+			for _, i := range p.diags {
+				drop(i, "not idempotent: a second run would change the file again")
+			}
+			continue
+		}
+		kept = append(kept, p)
+	}
+	return kept
+}
+
+// indexesIn returns the indexes of the diagnostics in file f.
+func indexesIn(pkg *Package, diags []ruleDiag, f *ast.File) []int {
+	var out []int
+	for i, d := range diags {
+		if rule.FileOf(pkg.Syntax, d.Pos) == f {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+func contains(list []int, x int) bool {
+	for _, y := range list {
+		if y == x {
+			return true
+		}
+	}
+	return false
+}
+
+// oneLine keeps the first line of a message.
+func oneLine(s string) string {
+	first, _, _ := strings.Cut(s, "\n")
+	return first
 }
 
 // writeRoot returns the directory a file of pkg may be rewritten under, or
@@ -164,22 +324,6 @@ func (e *engine) writeRoot(pkg *Package, file string) string {
 func fixesAlone(pass *rule.Pass, f *ast.File, src *rule.Source, d rule.Diagnostic) bool {
 	_, applied, _ := rule.ApplyFixes(pass, f, src, []rule.Diagnostic{d})
 	return applied[0]
-}
-
-func joinKeys(m map[string]bool) string {
-	var ks []string
-	for k := range m {
-		ks = append(ks, k)
-	}
-	sort.Strings(ks)
-	s := ""
-	for i, k := range ks {
-		if i > 0 {
-			s += ","
-		}
-		s += k
-	}
-	return s
 }
 
 // fixPass is the pass fixes of pkg's diagnostics run with.

@@ -171,16 +171,7 @@ func checkListed(lp *listedPackage, fset *token.FileSet, loader *exportLoader, e
 	if lp.Module != nil && lp.Module.GoVersion != "" {
 		pkg.goVersion = "go" + lp.Module.GoVersion
 	}
-	pkg.TypesInfo = &types.Info{
-		Types:        map[ast.Expr]types.TypeAndValue{},
-		Defs:         map[*ast.Ident]types.Object{},
-		Uses:         map[*ast.Ident]types.Object{},
-		Implicits:    map[ast.Node]types.Object{},
-		Instances:    map[*ast.Ident]types.Instance{},
-		Selections:   map[*ast.SelectorExpr]*types.Selection{},
-		Scopes:       map[ast.Node]*types.Scope{},
-		FileVersions: map[*ast.File]string{},
-	}
+	pkg.TypesInfo = newInfo()
 	var typeErrs []error
 	conf := types.Config{
 		Importer:  pkg.importer,
@@ -197,4 +188,18 @@ func checkListed(lp *listedPackage, fset *token.FileSet, loader *exportLoader, e
 		pkg.Errors = typeErrs
 	}
 	return pkg
+}
+
+// newInfo returns the types.Info the rules need.
+func newInfo() *types.Info {
+	return &types.Info{
+		Types:        map[ast.Expr]types.TypeAndValue{},
+		Defs:         map[*ast.Ident]types.Object{},
+		Uses:         map[*ast.Ident]types.Object{},
+		Implicits:    map[ast.Node]types.Object{},
+		Instances:    map[*ast.Ident]types.Instance{},
+		Selections:   map[*ast.SelectorExpr]*types.Selection{},
+		Scopes:       map[ast.Node]*types.Scope{},
+		FileVersions: map[*ast.File]string{},
+	}
 }

@@ -57,9 +57,12 @@ type Finding struct {
 	Check   *rule.Check    // Check.ID() names it; Check.Rule() its rule
 	Pos     token.Position // absolute file name
 	Message string
-	HasFix  bool            // the rule offered a fix
-	Fixed   bool            // the fix is part of the file's new content
-	Edits   []rule.TextEdit // the fix on its own (Options.Edits)
+	HasFix  bool // the rule offered a fix
+	Fixed   bool // the fix is part of the file's new content
+	// FixDropped says why the rule's fix was left out: it did not apply,
+	// conflicted, did not type-check, was not idempotent, or broke a test.
+	FixDropped string
+	Edits      []rule.TextEdit // the fix on its own (Options.Edits)
 }
 
 // Change is the new content of one file.
@@ -369,7 +372,7 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		})
 	}
 	if e.opts.Fix {
-		e.fixPackage(pkg, diags, &res)
+		e.fixPackage(pkg, settings, diags, &res)
 	}
 	return res
 }

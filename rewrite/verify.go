@@ -15,8 +15,9 @@ import (
 // and returns, for each rewritten file that does not parse or check, the
 // first error in it. Errors in files that were not rewritten cannot come
 // from a fix and are attributed to the rewritten files all the same, since
-// the original package checked cleanly.
-func (e *engine) verify(pkg *Package, newFiles map[*ast.File][]byte) map[*ast.File]string {
+// the original package checked cleanly. When every file checks, it also
+// returns the package as checked.
+func (e *engine) verify(pkg *Package, newFiles map[*ast.File][]byte) (*Package, map[*ast.File]string) {
 	bad := map[*ast.File]string{}
 	files := make([]*ast.File, 0, len(pkg.Syntax))
 	parsed := map[string]*ast.File{} // file name -> original file
@@ -36,7 +37,7 @@ func (e *engine) verify(pkg *Package, newFiles map[*ast.File][]byte) map[*ast.Fi
 		files = append(files, nf)
 	}
 	if len(bad) > 0 {
-		return bad
+		return nil, bad
 	}
 	var errs []error
 	conf := types.Config{
@@ -45,7 +46,8 @@ func (e *engine) verify(pkg *Package, newFiles map[*ast.File][]byte) map[*ast.Fi
 		GoVersion: pkg.goVersion,
 		Error:     func(err error) { errs = append(errs, err) },
 	}
-	conf.Check(pkg.PkgPath, pkg.Fset, files, nil)
+	info := newInfo()
+	tpkg, _ := conf.Check(pkg.PkgPath, pkg.Fset, files, info)
 	for _, err := range errs {
 		var te types.Error
 		name := ""
@@ -66,7 +68,12 @@ func (e *engine) verify(pkg *Package, newFiles map[*ast.File][]byte) map[*ast.Fi
 			bad[f] = err.Error()
 		}
 	}
-	return bad
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	checked := *pkg
+	checked.Syntax, checked.Types, checked.TypesInfo = files, tpkg, info
+	return &checked, nil
 }
 
 // extraImporter loads, once each, packages that fixes import but the

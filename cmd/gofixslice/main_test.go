@@ -298,10 +298,17 @@ func TestExampleEndToEnd(t *testing.T) {
 		files["ingest/"+e.Name()] = string(b)
 	}
 	dir := module(t, files)
-	out, _, code := gofixslice(t, dir, "-d", "./...")
+	out, why, code := gofixslice(t, dir, "-v", "-d", "./...")
 	assert.Equal(t, 1, code)
 	assert.Contains(t, out, "+\t\tlines = append(lines, bytes.Clone(sc.Bytes()))")
 	assert.Contains(t, out, "+\ttitles[path] = bytes.Clone(first)")
+	assert.NotContains(t, out, "why:", "stdout is a patch")
+	// The example shows every rule, each finding with its explanation.
+	for _, r := range rules.All() {
+		assert.Contains(t, why, ": "+r.ID+"/", "the example has a %s finding", r.ID)
+		assert.Contains(t, why, "gofixslice -explain "+r.ID+")")
+	}
+	assert.Equal(t, strings.Count(why, "\twhy: "), strings.Count(why, "\tfix: "), why)
 
 	_, errOut, code := gofixslice(t, dir, "-w", "./...")
 	require.Equal(t, 0, code, errOut)

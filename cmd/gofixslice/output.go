@@ -20,6 +20,7 @@ type output struct {
 	stdout, stderr io.Writer
 	wd             string
 	abs            bool // -abs: findings and errors with absolute paths
+	verbose        bool // -v: explain each finding
 }
 
 // shown is the directory printed paths are relative to ("" for -abs).
@@ -56,9 +57,38 @@ func foundCode(found bool) int {
 func (o output) findings(res *rewrite.Result) int {
 	code := o.errors(res, foundCode(len(res.Findings) > 0))
 	for _, f := range res.Findings {
-		printFinding(o.stdout, o.shown(), f)
+		o.finding(o.stdout, f)
 	}
 	return code
+}
+
+// finding prints one finding, and with -v its explanation.
+func (o output) finding(w io.Writer, f rewrite.Finding) {
+	printFinding(w, o.shown(), f)
+	if !o.verbose {
+		return
+	}
+	c := f.Check
+	fmt.Fprintf(w, "\twhy: %s (%s; gofixslice -explain %s)\n", c.Summary, c.Category, c.Rule().ID)
+	switch {
+	case f.Fixed:
+		fmt.Fprintf(w, "\tfix: yes\n")
+	case f.FixDropped != "":
+		fmt.Fprintf(w, "\tfix: left out: %s\n", f.FixDropped)
+	case !f.HasFix:
+		fmt.Fprintf(w, "\tfix: none; change the code by hand\n")
+	}
+}
+
+// explain prints the findings with their explanations to stderr (-v in
+// the modes whose stdout is data).
+func (o output) explain(res *rewrite.Result) {
+	if !o.verbose {
+		return
+	}
+	for _, f := range res.Findings {
+		o.finding(o.stderr, f)
+	}
 }
 
 // written reports -w: the findings left unfixed, and the files written.
@@ -69,8 +99,8 @@ func (o output) written(res *rewrite.Result) int {
 	}
 	code := o.errors(res, foundCode(unfixed))
 	for _, f := range res.Findings {
-		if !f.Fixed {
-			printFinding(o.stdout, o.shown(), f)
+		if !f.Fixed || o.verbose {
+			o.finding(o.stdout, f)
 		}
 	}
 	for _, c := range res.Changes {
@@ -81,9 +111,11 @@ func (o output) written(res *rewrite.Result) int {
 	return code
 }
 
-// changes prints -l (file names) and -d (unified diffs).
+// changes prints -l (file names) and -d (unified diffs). Like go vet, it
+// exits 1 whenever a finding is reported, fixed or not.
 func (o output) changes(res *rewrite.Result, list, diff bool) int {
-	code := o.errors(res, foundCode(len(res.Changes) > 0))
+	code := o.errors(res, foundCode(len(res.Findings) > 0))
+	o.explain(res)
 	for _, c := range res.Changes {
 		rel := relPath(o.wd, c.Path)
 		if list {
@@ -98,6 +130,7 @@ func (o output) changes(res *rewrite.Result, list, diff bool) int {
 
 func (o output) json(res *rewrite.Result) int {
 	code := o.errors(res, foundCode(len(res.Findings) > 0))
+	o.explain(res)
 	if err := printJSON(o.stdout, o.wd, res); err != nil {
 		fmt.Fprintf(o.stderr, "gofixslice: %v\n", err)
 		return exitError
@@ -107,6 +140,7 @@ func (o output) json(res *rewrite.Result) int {
 
 func (o output) sarif(res *rewrite.Result, selected map[*rule.Check]bool) int {
 	code := o.errors(res, foundCode(len(res.Findings) > 0))
+	o.explain(res)
 	if err := printSARIF(o.stdout, o.wd, selected, res); err != nil {
 		fmt.Fprintf(o.stderr, "gofixslice: %v\n", err)
 		return exitError
@@ -148,16 +182,18 @@ func printList(w io.Writer) {
 
 // jsonFinding is the documented, stable -json schema (see README).
 type jsonFinding struct {
-	Rule     string     `json:"rule"`
-	Check    string     `json:"check"`
-	Category string     `json:"category"`
-	File     string     `json:"file"`
-	Line     int        `json:"line"`
-	Column   int        `json:"column"`
-	Offset   int        `json:"offset"`
-	Message  string     `json:"message"`
-	Fixable  bool       `json:"fixable"`
-	Edits    []jsonEdit `json:"edits"`
+	Rule     string `json:"rule"`
+	Check    string `json:"check"`
+	Category string `json:"category"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	Column   int    `json:"column"`
+	Offset   int    `json:"offset"`
+	Message  string `json:"message"`
+	Fixable  bool   `json:"fixable"`
+	// FixDropped says why the rule's fix was left out, when it was.
+	FixDropped string     `json:"fix_dropped,omitempty"`
+	Edits      []jsonEdit `json:"edits"`
 }
 
 type jsonEdit struct {
@@ -175,7 +211,7 @@ func printJSON(w io.Writer, wd string, res *rewrite.Result) error {
 		jf := jsonFinding{
 			Rule: f.Check.Rule().ID, Check: f.Check.ID(), Category: string(f.Check.Category),
 			File: relPath(wd, f.Pos.Filename), Line: f.Pos.Line, Column: f.Pos.Column,
-			Offset: f.Pos.Offset, Message: f.Message, Fixable: f.Fixed, Edits: []jsonEdit{},
+			Offset: f.Pos.Offset, Message: f.Message, Fixable: f.Fixed, FixDropped: f.FixDropped, Edits: []jsonEdit{},
 		}
 		for _, e := range f.Edits {
 			jf.Edits = append(jf.Edits, jsonEdit{Start: e.Start, End: e.End, NewText: e.New})

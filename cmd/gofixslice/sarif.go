@@ -185,6 +185,9 @@ func printSARIF(w io.Writer, wd string, selected map[*rule.Check]bool, res *rewr
 			}}},
 			Properties: map[string]any{"category": string(f.Check.Category)},
 		}
+		if f.FixDropped != "" {
+			result.Properties["fixDropped"] = f.FixDropped
+		}
 		if f.Fixed && len(f.Edits) > 0 {
 			edits := append([]rule.TextEdit(nil), f.Edits...)
 			sort.SliceStable(edits, func(i, j int) bool { return edits[i].Start < edits[j].Start })

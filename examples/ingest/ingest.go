@@ -1,5 +1,5 @@
 // Package ingest is a small example with real hazards for gofixslice to find.
-// Run: go run ./cmd/gofixslice -d ./examples/...
+// Run: go run ./cmd/gofixslice -v -d ./examples/...
 package ingest
 
 import (

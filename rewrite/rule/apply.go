@@ -2,6 +2,7 @@ package rule
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"go/ast"
 	"go/format"
@@ -13,6 +14,10 @@ import (
 	"github.com/dave/dst"
 	"github.com/dave/dst/decorator"
 )
+
+// ErrChangedOnDisk is the error of a file that changed since it was loaded:
+// an error of the user's environment, never of a fix.
+var ErrChangedOnDisk = errors.New("changed on disk since it was loaded; not rewritten")
 
 // Source is a file's bytes as read for rewriting, with the line-ending and
 // byte-order-mark form to restore after printing.
@@ -38,7 +43,7 @@ func ReadSource(name string, tf *token.File) (*Source, error) {
 // SourceOf checks raw against the loaded file and normalises it.
 func SourceOf(name string, raw []byte, tf *token.File) (*Source, error) {
 	if tf != nil && tf.Size() != len(raw) {
-		return nil, fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
+		return nil, fmt.Errorf("%s: %w", name, ErrChangedOnDisk)
 	}
 	s := &Source{Raw: raw, text: raw}
 	if bytes.HasPrefix(s.text, utf8BOM) {
@@ -73,8 +78,8 @@ func ApplyFixes(pass *Pass, f *ast.File, src *Source, diags []Diagnostic) (out [
 	errs = make([]error, len(diags))
 	fail := func(err error) ([]byte, []bool, []error) {
 		for i := range errs {
-			if errs[i] == nil && !applied[i] {
-				errs[i] = err
+			if errs[i] == nil {
+				errs[i] = err // the file as a whole failed: every fix with it
 			}
 			applied[i] = false
 		}
@@ -139,7 +144,7 @@ func decorate(pass *Pass, f *ast.File, src *Source) (ctx *FixContext, err error)
 	}()
 	fset := token.NewFileSet()
 	name := pass.Fset.File(f.FileStart).Name()
-	changed := fmt.Errorf("%s: changed on disk since it was loaded; not rewritten", name)
+	changed := fmt.Errorf("%s: %w", name, ErrChangedOnDisk)
 	fresh, err := parser.ParseFile(fset, name, src.text, parser.ParseComments|parser.SkipObjectResolution)
 	if err != nil {
 		return nil, changed

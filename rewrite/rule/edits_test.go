@@ -1,10 +1,14 @@
 package rule
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestEditsReproduceNewContent(t *testing.T) {
@@ -63,4 +67,18 @@ func TestTokenEditsSkipWhitespaceOnlyChanges(t *testing.T) {
 	for _, e := range edits {
 		assert.NotContains(t, old[e.Start:e.End], "var a", "the realigned line is not touched")
 	}
+}
+
+func TestExprTextIsOneShortLine(t *testing.T) {
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "p.go", "package p\n\nvar v = f(func() int {\n\treturn 1\n}, \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\")\n", 0)
+	require.NoError(t, err)
+	call := f.Decls[0].(*ast.GenDecl).Specs[0].(*ast.ValueSpec).Values[0].(*ast.CallExpr)
+	assert.Equal(t, "func() int { return 1 }", ExprText(fset, call.Args[0]))
+	got := ExprText(fset, call)
+	assert.NotContains(t, got, "\n")
+	assert.LessOrEqual(t, len([]rune(got)), maxExprText)
+	assert.True(t, strings.HasPrefix(got, "f(func() int { return 1 }, "), got)
+	assert.True(t, strings.HasSuffix(got, `aaaa")`), got)
+	assert.Contains(t, got, " … ")
 }

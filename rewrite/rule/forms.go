@@ -218,13 +218,33 @@ func calleeOfExpr(info *types.Info, e ast.Expr) *types.Func {
 	return nil
 }
 
-// ExprText returns the source form of e as gofmt prints it, for messages.
+// ExprText returns the source form of e for messages: as gofmt prints it,
+// on one line (line breaks and the indentation after them become one
+// space), and elided in the middle when longer than maxExprText, so that
+// a message stays one line that editors and CI annotations can parse.
 func ExprText(fset *token.FileSet, e ast.Node) string {
 	var b strings.Builder
 	if err := printer.Fprint(&b, fset, e); err != nil {
 		return fmt.Sprintf("%T", e)
 	}
-	return b.String()
+	return shorten(b.String())
+}
+
+// maxExprText is the longest expression a message quotes whole.
+const maxExprText = 80
+
+func shorten(s string) string {
+	if strings.ContainsAny(s, "\r\n") {
+		lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+		for i, l := range lines {
+			lines[i] = strings.TrimSpace(l)
+		}
+		s = strings.Join(lines, " ")
+	}
+	if r := []rune(s); len(r) > maxExprText {
+		s = string(r[:maxExprText/2]) + " … " + string(r[len(r)-maxExprText/2+3:])
+	}
+	return s
 }
 
 // The zeroing form: clear(x) (Go 1.21) or, for older files, a loop storing

@@ -14,6 +14,7 @@ import (
 	"go/token"
 	"go/types"
 	"regexp"
+	"strings"
 	"sync"
 )
 
@@ -229,9 +230,19 @@ func (p *Pass) Report(d Diagnostic) {
 	if d.Message == "" {
 		d.Message = d.Check.Summary
 	}
+	d.Message = oneLineMessage(d.Message)
 	if p.report != nil {
 		p.report(d)
 	}
+}
+
+// oneLineMessage keeps a message on one line: the text output is
+// path:line:col: id: message, one finding a line.
+func oneLineMessage(m string) string {
+	if !strings.ContainsAny(m, "\r\n") {
+		return m
+	}
+	return strings.Join(strings.Fields(m), " ")
 }
 
 // Fix rewrites the code behind a diagnostic. Edit mutates the dst form of
