@@ -180,7 +180,7 @@ func (c *aliasCheck) checkAppendingCall(call *ast.CallExpr) {
 			if se == nil || astx.IsConstZero(c.pass.Info, se.High) || !c.inUse(se, call) || c.assignedBack(call, se) {
 				continue
 			}
-			if c.resultDiscarded(call) || sameExpr(se.Low, se.High) {
+			if c.resultDiscarded(call) || astx.SameLocation(c.pass.Info, se.Low, se.High) {
 				// pack(msg[off:off]) with the result dropped writes into
 				// msg's reserved bytes on purpose (dnsmessage fills in a
 				// header this way): capping it would make it write nowhere.
@@ -208,26 +208,6 @@ func (c *aliasCheck) resultDiscarded(call *ast.CallExpr) bool {
 			}
 		}
 		return true
-	}
-	return false
-}
-
-// sameExpr reports whether two optional expressions are the same
-// identifier or constant text (x[i:i]).
-func sameExpr(a, b ast.Expr) bool {
-	if a == nil || b == nil {
-		return false
-	}
-	switch a := ast.Unparen(a).(type) {
-	case *ast.Ident:
-		b, ok := ast.Unparen(b).(*ast.Ident)
-		return ok && a.Name == b.Name
-	case *ast.SelectorExpr:
-		b, ok := ast.Unparen(b).(*ast.SelectorExpr)
-		return ok && a.Sel.Name == b.Sel.Name && sameExpr(a.X, b.X)
-	case *ast.BasicLit:
-		b, ok := ast.Unparen(b).(*ast.BasicLit)
-		return ok && a.Value == b.Value
 	}
 	return false
 }

@@ -8,7 +8,7 @@ import (
 	"go/token"
 	"go/types"
 
-	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
@@ -148,8 +148,8 @@ func (s *putSite) sameDef(def flow.Def, ok bool) bool {
 	return ok == s.hasDef && (!ok || (def.Stmt == s.def.Stmt && def.Index == s.def.Index))
 }
 
-// isPooled reports whether e denotes the pooled object of s, as assigned
-// when the Put is made.
+// isPooled reports whether e denotes the pooled object of s (by object
+// identity, astx.SameLocation), as assigned when the Put is made.
 func (c *poolCheck) isPooled(s *putSite, e ast.Expr) bool {
 	if s.root == nil || e == nil {
 		return false
@@ -159,7 +159,7 @@ func (c *poolCheck) isPooled(s *putSite, e ast.Expr) bool {
 	if id == nil || s.fn.VarOf(id) != s.root {
 		return false
 	}
-	if rule.ExprText(c.pass.Fset, e) != s.objText {
+	if !astx.SameLocation(c.pass.Info, e, s.obj) {
 		return false
 	}
 	return s.sameDef(s.fn.Reaching(s.root, id.Pos()))

@@ -10,16 +10,17 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 )
 
 // rdListLoop is "for e := l.Front(); e != nil; e = e.Next()" or its
 // Back/Prev mirror.
 type rdListLoop struct {
 	*rdLoop
-	list ast.Expr   // l
-	loc  rdLocation // l's location
-	elem *types.Var // e
-	step string     // knowledge.ListNext or knowledge.ListPrev
+	list ast.Expr      // l
+	loc  astx.Location // l's location
+	elem *types.Var    // e
+	step string        // knowledge.ListNext or knowledge.ListPrev
 	init *ast.AssignStmt
 	post *ast.AssignStmt
 }

@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
@@ -24,64 +25,15 @@ func rdUsedIn(n ast.Node, name string) bool {
 	return found
 }
 
-// rdLocation is a variable or a chain of field selections rooted at one
-// (x, x.f.g, pkg.V.f): an expression that evaluates to the same storage
-// every time and without side effects.
-type rdLocation struct {
-	root   *types.Var
-	fields []*types.Var
-}
-
 // locationOf returns the location e denotes, or false.
-func (c *rdCheck) locationOf(e ast.Expr) (rdLocation, bool) {
-	info := c.pass.Info
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		v, ok := info.Uses[x].(*types.Var)
-		if !ok {
-			v, ok = info.Defs[x].(*types.Var)
-		}
-		if !ok || v == nil {
-			return rdLocation{}, false
-		}
-		return rdLocation{root: v}, true
-	case *ast.SelectorExpr:
-		sel := info.Selections[x]
-		if sel == nil { // qualified identifier pkg.V
-			v, ok := info.Uses[x.Sel].(*types.Var)
-			return rdLocation{root: v}, ok
-		}
-		if sel.Kind() != types.FieldVal {
-			return rdLocation{}, false
-		}
-		base, ok := c.locationOf(x.X)
-		if !ok {
-			return rdLocation{}, false
-		}
-		f, _ := sel.Obj().(*types.Var)
-		base.fields = append(append([]*types.Var(nil), base.fields...), f)
-		return base, true
-	}
-	return rdLocation{}, false
+func (c *rdCheck) locationOf(e ast.Expr) (astx.Location, bool) {
+	return astx.LocationOf(c.pass.Info, e)
 }
 
-func (a rdLocation) equal(b rdLocation) bool {
-	if a.root != b.root || len(a.fields) != len(b.fields) {
-		return false
-	}
-	for i := range a.fields {
-		if a.fields[i] != b.fields[i] {
-			return false
-		}
-	}
-	return true
-}
-
-// sameLocation reports whether a and b denote the same location.
+// sameLocation reports whether a and b denote the same location
+// (astx.SameLocation: by object identity).
 func (c *rdCheck) sameLocation(a, b ast.Expr) bool {
-	la, ok1 := c.locationOf(a)
-	lb, ok2 := c.locationOf(b)
-	return ok1 && ok2 && la.equal(lb)
+	return astx.SameLocation(c.pass.Info, a, b)
 }
 
 // touches reports whether expression n mentions loc other than through
@@ -89,7 +41,7 @@ func (c *rdCheck) sameLocation(a, b ast.Expr) bool {
 // for x.f, which a method call or an argument may reach through), or of a
 // location inside it. Field selections that part from loc's path (x.g for
 // x.f) do not touch it.
-func (c *rdCheck) touches(n ast.Node, loc rdLocation, skip map[ast.Node]bool) bool {
+func (c *rdCheck) touches(n ast.Node, loc astx.Location, skip map[ast.Node]bool) bool {
 	info := c.pass.Info
 	found := false
 	var stack []ast.Node
@@ -106,13 +58,13 @@ func (c *rdCheck) touches(n ast.Node, loc rdLocation, skip map[ast.Node]bool) bo
 		}
 		stack = append(stack, x)
 		id, ok := x.(*ast.Ident)
-		if !ok || info.Uses[id] != loc.root {
+		if !ok || info.Uses[id] != loc.Root {
 			return true
 		}
 		// Climb the field selections applied to the root.
 		var cur ast.Node = id
 		k := 0
-		for i := len(stack) - 2; i >= 0 && k < len(loc.fields); i-- {
+		for i := len(stack) - 2; i >= 0 && k < len(loc.Fields); i-- {
 			sel, ok := stack[i].(*ast.SelectorExpr)
 			if !ok {
 				if _, paren := stack[i].(*ast.ParenExpr); paren {
@@ -128,7 +80,7 @@ func (c *rdCheck) touches(n ast.Node, loc rdLocation, skip map[ast.Node]bool) bo
 			if s == nil || s.Kind() != types.FieldVal {
 				break
 			}
-			if s.Obj() != loc.fields[k] {
+			if s.Obj() != loc.Fields[k] {
 				return true // parts from loc's path
 			}
 			cur = sel
@@ -188,15 +140,15 @@ func (c *rdCheck) assigns(n ast.Node, v *types.Var, except map[ast.Node]bool) bo
 
 // assignsLocation reports whether n assigns to loc or to a location it is
 // part of, or takes the address of one.
-func (c *rdCheck) assignsLocation(n ast.Node, loc rdLocation, except map[ast.Node]bool) bool {
+func (c *rdCheck) assignsLocation(n ast.Node, loc astx.Location, except map[ast.Node]bool) bool {
 	found := false
 	prefix := func(e ast.Expr) bool {
 		l, ok := c.locationOf(e)
-		if !ok || l.root != loc.root || len(l.fields) > len(loc.fields) {
+		if !ok || l.Root != loc.Root || len(l.Fields) > len(loc.Fields) {
 			return false
 		}
-		for i := range l.fields {
-			if l.fields[i] != loc.fields[i] {
+		for i := range l.Fields {
+			if l.Fields[i] != loc.Fields[i] {
 				return false
 			}
 		}

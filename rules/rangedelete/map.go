@@ -168,19 +168,9 @@ func (c *rdCheck) knownKey(rs *ast.RangeStmt, stack []ast.Node, x ast.Expr) bool
 			continue
 		}
 		lookup, ok := ast.Unparen(d.Rhs[0]).(*ast.IndexExpr)
-		if ok && c.sameLocation(lookup.X, rs.X) && c.sameKey(lookup.Index, x) {
+		if ok && c.sameLocation(lookup.X, rs.X) && c.sameLocation(lookup.Index, x) {
 			return true
 		}
 	}
 	return false
-}
-
-// sameKey reports whether two stable key expressions are the same.
-func (c *rdCheck) sameKey(a, b ast.Expr) bool {
-	ta, oka := c.pass.Info.Types[a]
-	tb, okb := c.pass.Info.Types[b]
-	if oka && okb && ta.Value != nil && tb.Value != nil {
-		return types.Identical(ta.Type, tb.Type) && ta.Value.ExactString() == tb.Value.ExactString()
-	}
-	return c.sameLocation(a, b)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
@@ -16,12 +17,12 @@ import (
 // "for i, v := range s", or "for i := 0; i < len(s); i++".
 type rdSliceLoop struct {
 	*rdLoop
-	s     ast.Expr   // the slice location, as the loop header spells it
-	loc   rdLocation // s's location
-	elem  types.Type // s's element type
-	idx   *types.Var // i
-	val   *types.Var // v, or nil
-	index bool       // a three-clause loop
+	s     ast.Expr      // the slice location, as the loop header spells it
+	loc   astx.Location // s's location
+	elem  types.Type    // s's element type
+	idx   *types.Var    // i
+	val   *types.Var    // v, or nil
+	index bool          // a three-clause loop
 }
 
 // rdRemoval is one "s = append(s[:i], s[i+1:]...)" or
@@ -234,7 +235,7 @@ func (c *rdCheck) removesOneIndex(sl *rdSliceLoop, removals []rdRemoval) bool {
 	if c.touches(sl.body, sl.loc, skip) {
 		return false
 	}
-	return sl.val == nil || !c.touches(sl.body, rdLocation{root: sl.val}, skip)
+	return sl.val == nil || !c.touches(sl.body, astx.Location{Root: sl.val}, skip)
 }
 
 // fixedDuring reports whether x has one value throughout body: a constant,

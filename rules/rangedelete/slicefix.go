@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 )
 
 // This file holds the fixes of range-delete's slice loops: recognising a
@@ -157,7 +158,7 @@ func (c *rdCheck) elementUses(sl *rdSliceLoop, cond ast.Expr) ([]ast.Expr, bool)
 		return nil, false
 	}
 	// i and s may not appear otherwise.
-	if c.touches(cond, rdLocation{root: sl.idx}, skip) || c.touches(cond, sl.loc, skip) {
+	if c.touches(cond, astx.Location{Root: sl.idx}, skip) || c.touches(cond, sl.loc, skip) {
 		return nil, false
 	}
 	return elems, true
