@@ -66,10 +66,15 @@ func (e *engine) fixPackage(pkg *Package, settings *Settings, diags []ruleDiag, 
 	}
 	changed = e.verifyFixes(pkg, settings, diags, changed, drop)
 	for _, p := range changed {
+		c := Change{Path: p.name, Old: p.src.Raw, New: p.newSrc}
 		for _, i := range p.diags {
 			res.findings[diags[i].finding].Fixed = true
+			c.fixes = append(c.fixes, res.findings[diags[i].finding].id)
 		}
-		res.changes = append(res.changes, Change{Path: p.name, Old: p.src.Raw, New: p.newSrc})
+		if e.opts.VerifyTests {
+			c.refix = p.refix(pkg, diags, res.findings)
+		}
+		res.changes = append(res.changes, c)
 	}
 	if e.opts.Edits {
 		for _, p := range changed {
@@ -124,6 +129,28 @@ func (p *pendingFile) apply(pkg *Package, diags []ruleDiag, idx []int, drop func
 		}
 	}
 	return nil
+}
+
+// refix returns a function computing the file's content with only the
+// fixes of the findings in keep (by Finding id). It holds on to the
+// package's syntax and types, which -verify=tests needs after the run.
+func (p *pendingFile) refix(pkg *Package, diags []ruleDiag, findings []Finding) func(keep map[int]bool) []byte {
+	return func(keep map[int]bool) []byte {
+		var sub []int
+		for _, i := range p.diags {
+			if keep[findings[diags[i].finding].id] {
+				sub = append(sub, i)
+			}
+		}
+		if len(sub) == len(p.diags) {
+			return p.newSrc
+		}
+		q := &pendingFile{file: p.file, name: p.name, src: p.src}
+		if len(sub) == 0 || q.apply(pkg, diags, sub, func(int, string) {}) != nil || q.newSrc == nil {
+			return p.src.Raw
+		}
+		return q.newSrc
+	}
 }
 
 // verifyFixes re-type-checks the package with every new content. In a

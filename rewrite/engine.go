@@ -11,6 +11,8 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"time"
 )
 
 // Options configure one run of the engine.
@@ -30,7 +32,13 @@ type Options struct {
 	Settings func(dir string) (*Settings, error)
 	Fix      bool // compute fixes (needed for -l, -d, -w, -json)
 	Write    bool // write fixed files
-	Edits    bool // compute each finding's own text edits (-json)
+	// VerifyTests (with Write) runs the tests of every package whose files
+	// are written, before and after; fixes that make a test fail that
+	// passed before are found by bisection and left out (-verify=tests).
+	VerifyTests bool
+	// TestTimeout limits each go test run of VerifyTests (0: 5 minutes).
+	TestTimeout time.Duration
+	Edits       bool // compute each finding's own text edits (-json)
 }
 
 // Settings are what a run enables and sets for one package.
@@ -63,6 +71,8 @@ type Finding struct {
 	// conflicted, did not type-check, was not idempotent, or broke a test.
 	FixDropped string
 	Edits      []rule.TextEdit // the fix on its own (Options.Edits)
+
+	id int // unique in the run: names the finding across sorting
 }
 
 // Change is the new content of one file.
@@ -70,6 +80,11 @@ type Change struct {
 	Path     string // absolute
 	Old, New []byte
 	Written  bool
+
+	// With Options.VerifyTests: the findings whose fixes New holds, and
+	// how to compute the content with only some of them.
+	fixes []int // Finding ids
+	refix func(keep map[int]bool) []byte
 }
 
 // Result is everything one run produced.
@@ -141,7 +156,9 @@ func Run(opts Options) (*Result, error) {
 	}
 	sortFindings(res.Findings)
 	sort.Slice(res.Changes, func(i, j int) bool { return res.Changes[i].Path < res.Changes[j].Path })
-	if opts.Write {
+	if opts.Write && opts.VerifyTests {
+		e.writeVerified(res)
+	} else if opts.Write {
 		for i := range res.Changes {
 			c := &res.Changes[i]
 			if err := writeAtomic(c.Path, c.Old, c.New); err != nil {
@@ -187,6 +204,8 @@ type engine struct {
 
 	claimMu sync.Mutex
 	claimed map[string]bool // files already checked by some package
+
+	nextID atomic.Int64 // Finding ids
 }
 
 // claim reports whether file is not yet checked by another package (a file
@@ -365,6 +384,7 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		d := &diags[i]
 		d.finding = len(res.findings)
 		res.findings = append(res.findings, Finding{
+			id:      int(e.nextID.Add(1)),
 			Check:   d.Check,
 			Pos:     pkg.Fset.PositionFor(d.Pos, false),
 			Message: d.Message,

@@ -7,6 +7,7 @@ import (
 	"os"
 	"runtime/pprof"
 	"strings"
+	"time"
 
 	"golang.org/x/tools/go/analysis/unitchecker"
 
@@ -56,6 +57,8 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		listRule = fs.Bool("list", false, "list the rules and their checks, and exit")
 		explain  = fs.String("explain", "", "print the documentation of a rule (or of a check's rule) and exit")
 		tests    = fs.Bool("test", true, "include _test.go files")
+		verify   = fs.String("verify", "types", "with -w, what a fix must pass before it stays: types (the rewritten package type-checks) or tests (also: no test of the package that passed before fails after; guilty fixes are found by bisection and left out)")
+		testTime = fs.Duration("verify-timeout", 5*time.Minute, "with -verify=tests, the time limit of each go test run")
 		tags     = fs.String("tags", "", "comma-separated build tags")
 		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to this file")
 	)
@@ -81,6 +84,12 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		return exitClean
 	case *sarifOut && *jsonOut:
 		fmt.Fprintf(stderr, "gofixslice: -sarif and -json exclude each other\n")
+		return exitError
+	case *verify != "types" && *verify != "tests":
+		fmt.Fprintf(stderr, "gofixslice: -verify=%s: want types or tests\n", *verify)
+		return exitError
+	case *verify == "tests" && !*write:
+		fmt.Fprintf(stderr, "gofixslice: -verify=tests needs -w: the tests run on the written files\n")
 		return exitError
 	}
 	wd := dir
@@ -112,6 +121,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: wd, Args: fs.Args(), Tests: *tests, Tags: *tags, Rules: rules.All(), Settings: resolver.Settings,
 		Fix: *list || *diffMode || *write || *jsonOut || *sarifOut, Write: *write, Edits: *jsonOut || *sarifOut,
+		VerifyTests: *verify == "tests", TestTimeout: *testTime,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
