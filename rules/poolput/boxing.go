@@ -44,7 +44,7 @@ type boxPut struct {
 
 func (c *poolCheck) checkBoxing(s *putSite) {
 	t := c.pass.Info.TypeOf(s.arg)
-	if tv, ok := c.pass.Info.Types[s.arg]; !ppBoxes(t) || (ok && tv.Value != nil) {
+	if tv, ok := c.pass.Info.Types[s.arg]; !boxes(t) || (ok && tv.Value != nil) {
 		return // constants are boxed without allocating
 	}
 	var fix *rule.Fix
@@ -58,10 +58,10 @@ func (c *poolCheck) checkBoxing(s *putSite) {
 		c.putText(s), types.TypeString(t, types.RelativeTo(c.pass.Pkg)), types.TypeString(t, types.RelativeTo(c.pass.Pkg)))})
 }
 
-// ppBoxes reports whether storing a value of type t in an interface
+// boxes reports whether storing a value of type t in an interface
 // allocates: slices, strings, arrays and structs that are not a single
 // pointer-shaped word and not zero-sized.
-func ppBoxes(t types.Type) bool {
+func boxes(t types.Type) bool {
 	if t == nil {
 		return false
 	}
@@ -71,21 +71,21 @@ func ppBoxes(t types.Type) bool {
 	case *types.Basic:
 		return u.Info()&types.IsString != 0 && u.Info()&types.IsUntyped == 0
 	case *types.Array, *types.Struct:
-		return !ppPointerShaped(t) && types.SizesFor("gc", "amd64").Sizeof(t) > 0
+		return !pointerShaped(t) && types.SizesFor("gc", "amd64").Sizeof(t) > 0
 	}
 	return false
 }
 
-func ppPointerShaped(t types.Type) bool {
+func pointerShaped(t types.Type) bool {
 	switch u := t.Underlying().(type) {
 	case *types.Pointer, *types.Map, *types.Chan, *types.Signature:
 		return true
 	case *types.Basic:
 		return u.Kind() == types.UnsafePointer
 	case *types.Struct:
-		return u.NumFields() == 1 && ppPointerShaped(u.Field(0).Type())
+		return u.NumFields() == 1 && pointerShaped(u.Field(0).Type())
 	case *types.Array:
-		return u.Len() == 1 && ppPointerShaped(u.Elem())
+		return u.Len() == 1 && pointerShaped(u.Elem())
 	}
 	return false
 }
@@ -139,14 +139,14 @@ func (c *poolCheck) makeBoxingPlan(pi *poolInfo) *boxingPlan {
 	}
 	plan.newRet = ret
 	plan.elem = info.TypeOf(ret.Results[0])
-	if !ppBoxes(plan.elem) {
+	if !boxes(plan.elem) {
 		return nil
 	}
 	_, plan.newLit = ast.Unparen(ret.Results[0]).(*ast.CompositeLit)
 	plan.newName = "v"
 	// After the conversion the pool holds *T: it must not become a pool
 	// that the reset check asks to reset (types with a Reset method).
-	if !flow.IsSliceType(plan.elem) && c.resetFormOf(types.NewPointer(plan.elem)) != ppNoReset {
+	if !flow.IsSliceType(plan.elem) && c.resetFormOf(types.NewPointer(plan.elem)) != resetNone {
 		return nil
 	}
 	// Gets: w := pool.Get().(T) / var w = pool.Get().(T).

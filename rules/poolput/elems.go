@@ -18,37 +18,37 @@ import (
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
 
-type ppCapForm int
+type capForm int
 
 const (
-	ppNoCap       ppCapForm = iota
-	ppCapMethod             // x.Cap()
-	ppCapSlice              // cap(x)
-	ppCapSlicePtr           // cap(*x)
+	capNone     capForm = iota
+	capMethod           // x.Cap()
+	capSlice            // cap(x)
+	capSlicePtr         // cap(*x)
 )
 
-func (c *poolCheck) capFormOf(s *putSite) (ppCapForm, ast.Expr) {
+func (c *poolCheck) capFormOf(s *putSite) (capForm, ast.Expr) {
 	t := c.pass.Info.TypeOf(s.arg)
 	if t == nil {
-		return ppNoCap, nil
+		return capNone, nil
 	}
 	if _, addr := ast.Unparen(s.arg).(*ast.UnaryExpr); addr {
-		return ppNoCap, nil
+		return capNone, nil
 	}
 	if flow.IsSliceType(t) {
-		return ppCapSlice, s.obj
+		return capSlice, s.obj
 	}
 	if p, ok := t.Underlying().(*types.Pointer); ok && flow.IsSliceType(p.Elem()) {
-		return ppCapSlicePtr, s.arg
+		return capSlicePtr, s.arg
 	}
 	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, knowledge.CapMethod)
 	if fn, ok := obj.(*types.Func); ok {
 		if sig, ok := fn.Type().(*types.Signature); ok && sig.Params().Len() == 0 && sig.Results().Len() == 1 &&
 			types.Identical(sig.Results().At(0).Type(), types.Typ[types.Int]) {
-			return ppCapMethod, s.arg
+			return capMethod, s.arg
 		}
 	}
-	return ppNoCap, nil
+	return capNone, nil
 }
 
 func (c *poolCheck) checkOversize(s *putSite) {
@@ -57,21 +57,21 @@ func (c *poolCheck) checkOversize(s *putSite) {
 		return
 	}
 	form, x := c.capFormOf(s)
-	if form == ppNoCap || c.capBounded(s) {
+	if form == capNone || c.capBounded(s) {
 		return
 	}
 	var fix *rule.Fix
-	if c.guardable(s) && rule.SideEffectFree(c.pass.Info, x) && (form == ppCapMethod || c.universal("cap", s.call.Pos())) {
+	if c.guardable(s) && rule.SideEffectFree(c.pass.Info, x) && (form == capMethod || c.universal("cap", s.call.Pos())) {
 		fix = &rule.Fix{Message: "drop oversized objects instead of pooling them", Edit: func(fc *rule.FixContext) error {
-			y, err := ppCloneExpr(fc, x)
+			y, err := cloneExpr(fc, x)
 			if err != nil {
 				return err
 			}
 			var capx dst.Expr
 			switch form {
-			case ppCapMethod:
-				capx = &dst.CallExpr{Fun: &dst.SelectorExpr{X: ppParenIfNeeded(y), Sel: dst.NewIdent(knowledge.CapMethod)}}
-			case ppCapSlice:
+			case capMethod:
+				capx = &dst.CallExpr{Fun: &dst.SelectorExpr{X: parenIfNeeded(y), Sel: dst.NewIdent(knowledge.CapMethod)}}
+			case capSlice:
 				capx = &dst.CallExpr{Fun: dst.NewIdent("cap"), Args: []dst.Expr{y}}
 			default:
 				capx = &dst.CallExpr{Fun: dst.NewIdent("cap"), Args: []dst.Expr{&dst.StarExpr{X: y}}}
@@ -114,18 +114,18 @@ func (c *poolCheck) capBounded(s *putSite) bool {
 func (c *poolCheck) checkPointerElems(s *putSite) {
 	info := c.pass.Info
 	if se, ok := ast.Unparen(s.arg).(*ast.SliceExpr); ok && summary.IsEmptied(info, se) {
-		if ppPointerElems(info.TypeOf(se.X)) && !c.cleared(s.fn, se.X, nil, s.anchor.Pos()) {
+		if hasPointerElems(info.TypeOf(se.X)) && !c.cleared(s.fn, se.X, nil, s.anchor.Pos()) {
 			c.reportPointerElems(s, se, nil)
 		}
 		return
 	}
-	ast.Inspect(ppFuncBody(s.inner), func(n ast.Node) bool {
+	ast.Inspect(funcBody(s.inner), func(n ast.Node) bool {
 		a, ok := n.(*ast.AssignStmt)
 		if !ok || a.Tok != token.ASSIGN || len(a.Lhs) != 1 || len(a.Rhs) != 1 || a.Pos() >= s.call.Pos() {
 			return true
 		}
 		se, ok := ast.Unparen(a.Rhs[0]).(*ast.SliceExpr)
-		if !ok || !summary.IsEmptied(info, se) || !ppPointerElems(info.TypeOf(se.X)) {
+		if !ok || !summary.IsEmptied(info, se) || !hasPointerElems(info.TypeOf(se.X)) {
 			return true
 		}
 		root := flow.Root(a.Lhs[0])
@@ -144,12 +144,12 @@ func (c *poolCheck) checkPointerElems(s *putSite) {
 	})
 }
 
-func ppPointerElems(t types.Type) bool {
+func hasPointerElems(t types.Type) bool {
 	if t == nil {
 		return false
 	}
 	sl, ok := t.Underlying().(*types.Slice)
-	return ok && ppContainsPointers(sl.Elem())
+	return ok && containsPointers(sl.Elem())
 }
 
 func (c *poolCheck) reportPointerElems(s *putSite, se *ast.SliceExpr, trunc *ast.AssignStmt) {
@@ -245,7 +245,7 @@ func (c *poolCheck) canClear(x ast.Expr) bool {
 }
 
 func (c *poolCheck) clearStmt(fc *rule.FixContext, x ast.Expr) (dst.Stmt, error) {
-	y, err := ppCloneExpr(fc, x)
+	y, err := cloneExpr(fc, x)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func (c *poolCheck) clearStmt(fc *rule.FixContext, x ast.Expr) (dst.Stmt, error)
 	}
 	i := c.freshIndexName(x)
 	asg := &dst.AssignStmt{
-		Lhs: []dst.Expr{&dst.IndexExpr{X: ppParenIfNeeded(dst.Clone(y).(dst.Expr)), Index: dst.NewIdent(i)}},
+		Lhs: []dst.Expr{&dst.IndexExpr{X: parenIfNeeded(dst.Clone(y).(dst.Expr)), Index: dst.NewIdent(i)}},
 		Tok: token.ASSIGN, Rhs: []dst.Expr{zero},
 	}
 	asg.Decs.Before, asg.Decs.After = dst.NewLine, dst.NewLine
@@ -304,7 +304,7 @@ func (c *poolCheck) zeroExpr(fc *rule.FixContext, t types.Type, pos token.Pos) (
 		case u.Info()&types.IsBoolean != 0:
 			return dst.NewIdent("false"), c.universal("false", pos)
 		case u.Info()&types.IsNumeric != 0:
-			return ppIntLit(0), true
+			return intLit(0), true
 		}
 	case *types.Struct, *types.Array:
 		te, ok := c.typeExpr(fc, t, pos)

@@ -27,10 +27,10 @@ func (c *poolCheck) guardable(s *putSite) bool {
 	if s.deferStmt != nil {
 		return c.canWrap(s)
 	}
-	if s.stmt == nil || ppHasResults(s.inner) {
+	if s.stmt == nil || hasResults(s.inner) {
 		return false
 	}
-	body := ppFuncBody(s.inner)
+	body := funcBody(s.inner)
 	return c.parent[s.stmt] == body && body.List[len(body.List)-1] == s.stmt
 }
 
@@ -186,8 +186,8 @@ func insertBeforePutStmt(fc *rule.FixContext, es *dst.ExprStmt, stmts []dst.Stmt
 	return nil
 }
 
-// ppCloneExpr returns a fresh copy of the dst form of e, without comments.
-func ppCloneExpr(fc *rule.FixContext, e ast.Expr) (dst.Expr, error) {
+// cloneExpr returns a fresh copy of the dst form of e, without comments.
+func cloneExpr(fc *rule.FixContext, e ast.Expr) (dst.Expr, error) {
 	n, ok := fc.Dst(e).(dst.Expr)
 	if !ok || n == nil {
 		return nil, fmt.Errorf("no dst node for %s", rule.ExprText(fc.Pass.Fset, e))
@@ -198,9 +198,9 @@ func ppCloneExpr(fc *rule.FixContext, e ast.Expr) (dst.Expr, error) {
 	return x, nil
 }
 
-// ppParenIfNeeded wraps x in parentheses when it cannot be an operand of a
+// parenIfNeeded wraps x in parentheses when it cannot be an operand of a
 // selector, index or slice expression as it stands.
-func ppParenIfNeeded(x dst.Expr) dst.Expr {
+func parenIfNeeded(x dst.Expr) dst.Expr {
 	switch x.(type) {
 	case *dst.UnaryExpr, *dst.BinaryExpr, *dst.StarExpr:
 		return &dst.ParenExpr{X: x}
@@ -208,7 +208,7 @@ func ppParenIfNeeded(x dst.Expr) dst.Expr {
 	return x
 }
 
-func ppIntLit(n int) *dst.BasicLit {
+func intLit(n int) *dst.BasicLit {
 	return &dst.BasicLit{Kind: token.INT, Value: strconv.Itoa(n)}
 }
 

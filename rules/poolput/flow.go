@@ -23,7 +23,7 @@ func (c *poolCheck) enclosingFunc(n ast.Node) ast.Node {
 	return nil
 }
 
-func ppFuncBody(fn ast.Node) *ast.BlockStmt {
+func funcBody(fn ast.Node) *ast.BlockStmt {
 	switch fn := fn.(type) {
 	case *ast.FuncLit:
 		return fn.Body
@@ -33,7 +33,7 @@ func ppFuncBody(fn ast.Node) *ast.BlockStmt {
 	return nil
 }
 
-func ppFuncType(fn ast.Node) *ast.FuncType {
+func funcType(fn ast.Node) *ast.FuncType {
 	switch fn := fn.(type) {
 	case *ast.FuncLit:
 		return fn.Type
@@ -43,8 +43,8 @@ func ppFuncType(fn ast.Node) *ast.FuncType {
 	return nil
 }
 
-func ppHasResults(fn ast.Node) bool {
-	ft := ppFuncType(fn)
+func hasResults(fn ast.Node) bool {
+	ft := funcType(fn)
 	return ft == nil || (ft.Results != nil && len(ft.Results.List) > 0)
 }
 
@@ -89,7 +89,7 @@ func (c *poolCheck) flowsTo(from, to ast.Node) bool {
 					if flow.Within(to, t) {
 						return true
 					}
-					if ppTerminates(t) {
+					if terminates(t) {
 						return false
 					}
 				}
@@ -100,8 +100,8 @@ func (c *poolCheck) flowsTo(from, to ast.Node) bool {
 	}
 }
 
-// ppTerminates reports whether control never continues after s.
-func ppTerminates(s ast.Stmt) bool {
+// terminates reports whether control never continues after s.
+func terminates(s ast.Stmt) bool {
 	switch s := s.(type) {
 	case *ast.ReturnStmt, *ast.BranchStmt:
 		return true
@@ -112,19 +112,19 @@ func ppTerminates(s ast.Stmt) bool {
 			}
 		}
 	case *ast.BlockStmt:
-		return len(s.List) > 0 && ppTerminates(s.List[len(s.List)-1])
+		return len(s.List) > 0 && terminates(s.List[len(s.List)-1])
 	case *ast.IfStmt:
-		return s.Else != nil && ppTerminates(s.Body) && ppTerminates(s.Else)
+		return s.Else != nil && terminates(s.Body) && terminates(s.Else)
 	case *ast.LabeledStmt:
-		return ppTerminates(s.Stmt)
+		return terminates(s.Stmt)
 	}
 	return false
 }
 
-// ppInspectUnit visits the nodes of a function body without entering
+// inspectUnit visits the nodes of a function body without entering
 // nested function literals.
-func ppInspectUnit(fn ast.Node, visit func(ast.Node) bool) {
-	body := ppFuncBody(fn)
+func inspectUnit(fn ast.Node, visit func(ast.Node) bool) {
+	body := funcBody(fn)
 	if body == nil {
 		return
 	}
@@ -190,15 +190,15 @@ func (c *poolCheck) aliases(s *putSite, e ast.Expr, depth int) bool {
 		}
 		return c.aliases(s, x.X, depth+1)
 	case *ast.IndexExpr:
-		return ppOwnsStorage(info.TypeOf(x)) && c.aliases(s, x.X, depth+1)
+		return ownsStorage(info.TypeOf(x)) && c.aliases(s, x.X, depth+1)
 	case *ast.StarExpr:
-		return ppOwnsStorage(info.TypeOf(x)) && c.aliases(s, x.X, depth+1)
+		return ownsStorage(info.TypeOf(x)) && c.aliases(s, x.X, depth+1)
 	case *ast.SelectorExpr:
 		sel := info.Selections[x]
 		if sel == nil || sel.Kind() != types.FieldVal {
 			return false
 		}
-		return ppOwnsStorage(info.TypeOf(x)) && c.aliases(s, x.X, depth+1)
+		return ownsStorage(info.TypeOf(x)) && c.aliases(s, x.X, depth+1)
 	case *ast.UnaryExpr:
 		return x.Op == token.AND && c.aliases(s, x.X, depth+1)
 	case *ast.TypeAssertExpr:
@@ -250,13 +250,13 @@ func (c *poolCheck) aliases(s *putSite, e ast.Expr, depth int) bool {
 // varAliases reports whether local variable v, as assigned at pos, holds
 // memory of the pooled object of s. v may be the pooled variable itself.
 func (c *poolCheck) varAliases(s *putSite, v *types.Var, pos token.Pos, depth int) bool {
-	if flow.IsPackageLevel(v) || !ppMayReference(v.Type()) {
+	if flow.IsPackageLevel(v) || !mayReference(v.Type()) {
 		return false
 	}
 	def, ok := s.fn.Reaching(v, pos)
 	if v == s.root {
-		obj, ppIsIdent := ast.Unparen(s.obj).(*ast.Ident)
-		return ppIsIdent && s.fn.VarOf(obj) == v && s.sameDef(def, ok)
+		obj, isIdent := ast.Unparen(s.obj).(*ast.Ident)
+		return isIdent && s.fn.VarOf(obj) == v && s.sameDef(def, ok)
 	}
 	if !ok || def.RHS == nil || def.Tuple {
 		return false
@@ -264,22 +264,22 @@ func (c *poolCheck) varAliases(s *putSite, v *types.Var, pos token.Pos, depth in
 	return c.aliases(s, def.RHS, depth+1)
 }
 
-// ppMayReference reports whether a value of type t can reference other
+// mayReference reports whether a value of type t can reference other
 // memory (strings excepted: their bytes are immutable).
-func ppMayReference(t types.Type) bool {
-	return ppPointerful(t, false, 0)
+func mayReference(t types.Type) bool {
+	return pointerful(t, false, 0)
 }
 
-// ppOwnsStorage reports whether a field, element or pointee of type t is
+// ownsStorage reports whether a field, element or pointee of type t is
 // storage the pooled object's next user writes into: a slice or map, or a
 // struct or array value holding one. Pointers and interfaces held in a
 // field usually refer to objects of their own (an error value), which the
 // next user replaces rather than overwrites: not counted.
-func ppOwnsStorage(t types.Type) bool {
-	return ppOwns(t, 0)
+func ownsStorage(t types.Type) bool {
+	return owns(t, 0)
 }
 
-func ppOwns(t types.Type, depth int) bool {
+func owns(t types.Type, depth int) bool {
 	if t == nil || depth > 8 {
 		return false
 	}
@@ -288,23 +288,23 @@ func ppOwns(t types.Type, depth int) bool {
 		return true
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
-			if ppOwns(u.Field(i).Type(), depth+1) {
+			if owns(u.Field(i).Type(), depth+1) {
 				return true
 			}
 		}
 	case *types.Array:
-		return u.Len() > 0 && ppOwns(u.Elem(), depth+1)
+		return u.Len() > 0 && owns(u.Elem(), depth+1)
 	}
 	return false
 }
 
-// ppContainsPointers reports whether values of type t hold pointers the
+// containsPointers reports whether values of type t hold pointers the
 // garbage collector follows, strings included.
-func ppContainsPointers(t types.Type) bool {
-	return ppPointerful(t, true, 0)
+func containsPointers(t types.Type) bool {
+	return pointerful(t, true, 0)
 }
 
-func ppPointerful(t types.Type, strings bool, depth int) bool {
+func pointerful(t types.Type, strings bool, depth int) bool {
 	if t == nil || depth > 8 {
 		return t != nil
 	}
@@ -315,12 +315,12 @@ func ppPointerful(t types.Type, strings bool, depth int) bool {
 		return true
 	case *types.Struct:
 		for i := 0; i < u.NumFields(); i++ {
-			if ppPointerful(u.Field(i).Type(), strings, depth+1) {
+			if pointerful(u.Field(i).Type(), strings, depth+1) {
 				return true
 			}
 		}
 	case *types.Array:
-		return u.Len() > 0 && ppPointerful(u.Elem(), strings, depth+1)
+		return u.Len() > 0 && pointerful(u.Elem(), strings, depth+1)
 	}
 	return false
 }

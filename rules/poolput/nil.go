@@ -33,7 +33,7 @@ func (c *poolCheck) checkTypedNil(s *putSite) {
 	}
 	defs := s.fn.Defs(v)
 	for _, d := range defs {
-		if !ppIsNilDef(info, d) || d.End > s.call.Pos() || !c.flowsTo(d.Stmt, s.call) {
+		if !isNilDef(info, d) || d.End > s.call.Pos() || !c.flowsTo(d.Stmt, s.call) {
 			continue
 		}
 		later := false
@@ -62,7 +62,7 @@ func (c *poolCheck) checkTypedNil(s *putSite) {
 	}
 }
 
-func ppIsNilDef(info *types.Info, d flow.Def) bool {
+func isNilDef(info *types.Info, d flow.Def) bool {
 	if d.Tuple {
 		return false
 	}
@@ -117,7 +117,7 @@ func (c *poolCheck) nilChecked(s *putSite, v *types.Var, from token.Pos) bool {
 // which ends a function without results; v is a local of that function
 // that nothing else reads. Returning there skips exactly the Put.
 func (c *poolCheck) simpleNilGuard(s *putSite, v *types.Var, asg *ast.AssignStmt) bool {
-	if asg.Tok != token.ASSIGN || len(asg.Lhs) != 1 || s.stmt == nil || ppHasResults(s.inner) || s.fn.IsResult(v) {
+	if asg.Tok != token.ASSIGN || len(asg.Lhs) != 1 || s.stmt == nil || hasResults(s.inner) || s.fn.IsResult(v) {
 		return false
 	}
 	block, ok := c.parent[asg].(*ast.BlockStmt)
@@ -136,7 +136,7 @@ func (c *poolCheck) simpleNilGuard(s *putSite, v *types.Var, asg *ast.AssignStmt
 	if !ok {
 		return false
 	}
-	body := ppFuncBody(s.inner)
+	body := funcBody(s.inner)
 	if c.parent[s.stmt] != body || len(body.List) < 2 || body.List[len(body.List)-1] != s.stmt || body.List[len(body.List)-2] != ifs {
 		return false
 	}

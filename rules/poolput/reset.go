@@ -16,42 +16,42 @@ import (
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
 
-type ppResetForm int
+type resetForm int
 
 const (
-	ppNoReset     ppResetForm = iota
-	ppResetMethod             // x.Reset()
-	ppResetSlice              // *p = (*p)[:0]
+	resetNone   resetForm = iota
+	resetMethod           // x.Reset()
+	resetSlice            // *p = (*p)[:0]
 )
 
-func (c *poolCheck) resetFormOf(t types.Type) ppResetForm {
+func (c *poolCheck) resetFormOf(t types.Type) resetForm {
 	if t == nil {
-		return ppNoReset
+		return resetNone
 	}
 	switch u := t.Underlying().(type) {
 	case *types.Pointer:
 		if flow.IsSliceType(u.Elem()) {
-			return ppResetSlice
+			return resetSlice
 		}
 	case *types.Interface:
 	default:
-		return ppNoReset
+		return resetNone
 	}
 	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, knowledge.ResetMethod)
 	if fn, ok := obj.(*types.Func); ok {
 		if sig, ok := fn.Type().(*types.Signature); ok && sig.Params().Len() == 0 {
-			return ppResetMethod
+			return resetMethod
 		}
 	}
-	return ppNoReset
+	return resetNone
 }
 
 func (c *poolCheck) checkReset(s *putSite) {
 	form := c.resetFormOf(c.pass.Info.TypeOf(s.arg))
-	if form == ppNoReset || c.resetBeforePut(s) {
+	if form == resetNone || c.resetBeforePut(s) {
 		return
 	}
-	if form == ppResetSlice && !c.appendsWithoutTruncating(s) {
+	if form == resetSlice && !c.appendsWithoutTruncating(s) {
 		// A *[]T used as a fixed-size buffer (Read(*p)) has nothing to
 		// reset: its length is its size. Only appending to the old
 		// contents makes a stale length a bug.
@@ -67,25 +67,25 @@ func (c *poolCheck) checkReset(s *putSite) {
 	if _, addr := ast.Unparen(s.arg).(*ast.UnaryExpr); !addr && !s.unfixedUse && c.canInsertBeforePut(s) &&
 		rule.SideEffectFree(c.pass.Info, s.arg) {
 		fix = &rule.Fix{Message: "reset before Put", Edit: func(fc *rule.FixContext) error {
-			x, err := ppCloneExpr(fc, s.arg)
+			x, err := cloneExpr(fc, s.arg)
 			if err != nil {
 				return err
 			}
 			var st dst.Stmt
-			if form == ppResetMethod {
-				st = &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: ppParenIfNeeded(x), Sel: dst.NewIdent(knowledge.ResetMethod)}}}
+			if form == resetMethod {
+				st = &dst.ExprStmt{X: &dst.CallExpr{Fun: &dst.SelectorExpr{X: parenIfNeeded(x), Sel: dst.NewIdent(knowledge.ResetMethod)}}}
 			} else {
 				y := dst.Clone(x).(dst.Expr)
 				st = &dst.AssignStmt{
 					Lhs: []dst.Expr{&dst.StarExpr{X: x}}, Tok: token.ASSIGN,
-					Rhs: []dst.Expr{&dst.SliceExpr{X: &dst.ParenExpr{X: &dst.StarExpr{X: y}}, High: ppIntLit(0)}},
+					Rhs: []dst.Expr{&dst.SliceExpr{X: &dst.ParenExpr{X: &dst.StarExpr{X: y}}, High: intLit(0)}},
 				}
 			}
 			return c.placeBeforePut(fc, s, st)
 		}}
 	}
 	how := s.objText + ".Reset()"
-	if form == ppResetSlice {
+	if form == resetSlice {
 		how = fmt.Sprintf("*%s = (*%s)[:0]", s.objText, s.objText)
 	}
 	c.report(s, rule.Diagnostic{Check: noReset, Pos: s.call.Pos(), End: s.call.End(), Fix: fix, Message: fmt.Sprintf(
@@ -252,7 +252,7 @@ func (c *poolCheck) getResets(call *ast.CallExpr, depth int) bool {
 			return false
 		}
 		d, ok := fn.Reaching(tv, id.Pos())
-		return !ok || d.Stmt == stmt || !ppIsIdent(target)
+		return !ok || d.Stmt == stmt || !isIdent(target)
 	}
 	// deref: x is *target, or a local assigned from *target.
 	deref := func(x ast.Expr) bool {
@@ -311,7 +311,7 @@ func (c *poolCheck) getResets(call *ast.CallExpr, depth int) bool {
 	return returned && c.getterResets(fd, depth)
 }
 
-func ppIsIdent(e ast.Expr) bool {
+func isIdent(e ast.Expr) bool {
 	_, ok := ast.Unparen(e).(*ast.Ident)
 	return ok
 }

@@ -13,13 +13,13 @@ import (
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
-// ppEscapeTiming says when an escape is evaluated relative to the Put.
-type ppEscapeTiming int
+// escapeTiming says when an escape is evaluated relative to the Put.
+type escapeTiming int
 
 const (
-	ppNotOnPath   ppEscapeTiming = iota
-	ppBeforePut                  // evaluated before the object goes back: a copy there is in time
-	ppAfterPutUse                // evaluated after a non-deferred Put: too late to copy
+	notOnPath   escapeTiming = iota
+	beforePut                // evaluated before the object goes back: a copy there is in time
+	afterPutUse              // evaluated after a non-deferred Put: too late to copy
 )
 
 // checkUse reports memory of the pooled object that outlives the Put
@@ -29,15 +29,15 @@ func (c *poolCheck) checkUse(s *putSite) {
 	if s.root == nil || s.unit == nil {
 		return
 	}
-	ppInspectUnit(s.unit, func(n ast.Node) bool {
+	inspectUnit(s.unit, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.ReturnStmt:
 			if !c.flowsTo(s.anchor, n) {
 				return true
 			}
-			timing := ppBeforePut
+			timing := beforePut
 			if !s.deferred {
-				timing = ppAfterPutUse
+				timing = afterPutUse
 			}
 			for _, r := range n.Results {
 				c.escapes(s, r, timing, "returned", "return")
@@ -51,24 +51,24 @@ func (c *poolCheck) checkUse(s *putSite) {
 			}
 			timing := c.timing(s, n)
 			for i, lhs := range n.Lhs {
-				if timing != ppNotOnPath && c.isSink(s, lhs) {
+				if timing != notOnPath && c.isSink(s, lhs) {
 					c.escapes(s, n.Rhs[i], timing, "stored in "+rule.ExprText(c.pass.Fset, lhs), "store")
 				}
 			}
 		case *ast.SendStmt:
 			timing := c.timing(s, n)
-			if timing == ppBeforePut && c.synchronizedAfter(s, n) {
-				timing = ppNotOnPath // the receiver is waited for before the Put
+			if timing == beforePut && c.synchronizedAfter(s, n) {
+				timing = notOnPath // the receiver is waited for before the Put
 			}
-			if timing != ppNotOnPath {
+			if timing != notOnPath {
 				c.escapes(s, n.Value, timing, "sent on a channel", "send")
 			}
 		case *ast.GoStmt:
 			timing := c.timing(s, n)
-			if timing == ppBeforePut && c.synchronizedAfter(s, n) {
-				timing = ppNotOnPath
+			if timing == beforePut && c.synchronizedAfter(s, n) {
+				timing = notOnPath
 			}
-			if timing == ppNotOnPath {
+			if timing == notOnPath {
 				return true
 			}
 			for _, a := range n.Call.Args {
@@ -88,29 +88,29 @@ func (c *poolCheck) checkUse(s *putSite) {
 }
 
 // timing places a statement relative to the Put of s.
-func (c *poolCheck) timing(s *putSite, n ast.Node) ppEscapeTiming {
+func (c *poolCheck) timing(s *putSite, n ast.Node) escapeTiming {
 	switch {
 	case c.flowsTo(n, s.anchor):
-		return ppBeforePut
+		return beforePut
 	case c.flowsTo(s.anchor, n):
 		if s.deferred {
-			return ppBeforePut // a deferred Put runs at exit, after n
+			return beforePut // a deferred Put runs at exit, after n
 		}
-		return ppAfterPutUse
+		return afterPutUse
 	}
-	return ppNotOnPath
+	return notOnPath
 }
 
 // synchronizedAfter reports whether the function may wait for the
 // goroutine it starts (or the receiver it sends to) at g before the Put
 // happens: a Wait call, a channel receive or a select between them.
 func (c *poolCheck) synchronizedAfter(s *putSite, g ast.Stmt) bool {
-	end := ppFuncBody(s.unit).End()
+	end := funcBody(s.unit).End()
 	if !s.deferred && s.anchor.Pos() > g.End() {
 		end = s.anchor.Pos()
 	}
 	found := false
-	ppInspectUnit(s.unit, func(n ast.Node) bool {
+	inspectUnit(s.unit, func(n ast.Node) bool {
 		if found || n.Pos() < g.End() || n.Pos() >= end {
 			return !found
 		}
@@ -130,7 +130,7 @@ func (c *poolCheck) synchronizedAfter(s *putSite, g ast.Stmt) bool {
 }
 
 // escapes reports the parts of e that are memory of the pooled object.
-func (c *poolCheck) escapes(s *putSite, e ast.Expr, timing ppEscapeTiming, how, verb string) {
+func (c *poolCheck) escapes(s *putSite, e ast.Expr, timing escapeTiming, how, verb string) {
 	for _, leaf := range flow.Stored(c.pass.Info, e) {
 		if c.aliases(s, leaf, 0) {
 			c.reportEscape(s, leaf, timing, how, verb)
@@ -138,7 +138,7 @@ func (c *poolCheck) escapes(s *putSite, e ast.Expr, timing ppEscapeTiming, how, 
 	}
 }
 
-func (c *poolCheck) reportEscape(s *putSite, leaf ast.Expr, timing ppEscapeTiming, how, verb string) {
+func (c *poolCheck) reportEscape(s *putSite, leaf ast.Expr, timing escapeTiming, how, verb string) {
 	if fixed, seen := c.reported[leaf]; seen {
 		if !fixed {
 			s.unfixedUse = true
@@ -146,7 +146,7 @@ func (c *poolCheck) reportEscape(s *putSite, leaf ast.Expr, timing ppEscapeTimin
 		return
 	}
 	var fix *rule.Fix
-	if timing == ppBeforePut && flow.IsSliceType(c.pass.Info.TypeOf(leaf)) {
+	if timing == beforePut && flow.IsSliceType(c.pass.Info.TypeOf(leaf)) {
 		fix = rule.CloneFix(c.pass, leaf)
 	}
 	c.reported[leaf] = fix != nil
@@ -155,7 +155,7 @@ func (c *poolCheck) reportEscape(s *putSite, leaf ast.Expr, timing ppEscapeTimin
 	}
 	text := rule.ExprText(c.pass.Fset, leaf)
 	var msg string
-	if timing == ppAfterPutUse {
+	if timing == afterPutUse {
 		msg = fmt.Sprintf("%s is %s after %s gave %s back to the pool: another goroutine may already be reusing that memory; copy it before the Put",
 			text, how, c.putText(s), s.objText)
 	} else {
@@ -180,14 +180,14 @@ func (c *poolCheck) deferredText(s *putSite) string {
 // at a bare return after a deferred Put (no fix: the copy would have to be
 // made where the result is assigned).
 func (c *poolCheck) bareReturn(s *putSite, ret *ast.ReturnStmt) {
-	ft := ppFuncType(s.unit)
+	ft := funcType(s.unit)
 	if ft == nil || ft.Results == nil {
 		return
 	}
 	for _, fld := range ft.Results.List {
 		for _, name := range fld.Names {
 			v, ok := c.pass.Info.Defs[name].(*types.Var)
-			if !ok || !ppMayReference(v.Type()) {
+			if !ok || !mayReference(v.Type()) {
 				continue
 			}
 			if !c.varAliases(s, v, ret.Pos(), 0) || c.reported[ret] {
@@ -207,8 +207,8 @@ func (c *poolCheck) bareReturn(s *putSite, ret *ast.ReturnStmt) {
 }
 
 // captures reports pooled memory captured by a goroutine's function literal.
-func (c *poolCheck) captures(s *putSite, lit *ast.FuncLit, timing ppEscapeTiming) {
-	for _, id := range ppSortedCaptures(s.fn.CapturedVars(lit)) {
+func (c *poolCheck) captures(s *putSite, lit *ast.FuncLit, timing escapeTiming) {
+	for _, id := range sortedCaptures(s.fn.CapturedVars(lit)) {
 		v := s.fn.VarOf(id)
 		if v == nil {
 			continue
@@ -221,7 +221,7 @@ func (c *poolCheck) captures(s *putSite, lit *ast.FuncLit, timing ppEscapeTiming
 		s.unfixedUse = true
 		msg := fmt.Sprintf("%s is captured by a goroutine that may run after %s gives %s back to the pool: the pool's next user overwrites that memory; pass the goroutine a copy",
 			id.Name, c.deferredText(s), s.objText)
-		if timing == ppAfterPutUse {
+		if timing == afterPutUse {
 			msg = fmt.Sprintf("%s is captured by a goroutine started after %s gave %s back to the pool: another goroutine may already be reusing that memory; copy it before the Put",
 				id.Name, c.putText(s), s.objText)
 		}
@@ -229,7 +229,7 @@ func (c *poolCheck) captures(s *putSite, lit *ast.FuncLit, timing ppEscapeTiming
 	}
 }
 
-func ppSortedCaptures(m map[*types.Var]*ast.Ident) []*ast.Ident {
+func sortedCaptures(m map[*types.Var]*ast.Ident) []*ast.Ident {
 	var out []*ast.Ident
 	for _, id := range m {
 		out = append(out, id)
@@ -250,7 +250,7 @@ func (c *poolCheck) retainingCall(s *putSite, call *ast.CallExpr) {
 		return
 	}
 	timing := c.timing(s, call)
-	if timing == ppNotOnPath {
+	if timing == notOnPath {
 		return
 	}
 	how := "kept by " + rule.ExprText(c.pass.Fset, call.Fun)
@@ -287,7 +287,7 @@ func (c *poolCheck) isSink(s *putSite, lhs ast.Expr) bool {
 func (c *poolCheck) usesAfterPut(s *putSite) {
 	info := c.pass.Info
 	var found ast.Expr
-	ast.Inspect(ppFuncBody(s.unit), func(n ast.Node) bool {
+	ast.Inspect(funcBody(s.unit), func(n ast.Node) bool {
 		if found != nil {
 			return false
 		}
@@ -349,7 +349,7 @@ func (c *poolCheck) harmlessUse(s *putSite, e ast.Expr) bool {
 			}
 		}
 	case *ast.CallExpr:
-		if _, ppIsIdent := e.(*ast.Ident); ppIsIdent && flow.IsSliceType(info.TypeOf(e)) &&
+		if _, isIdent := e.(*ast.Ident); isIdent && flow.IsSliceType(info.TypeOf(e)) &&
 			(flow.IsBuiltin(info, p, "len") || flow.IsBuiltin(info, p, "cap")) {
 			return true
 		}

@@ -18,16 +18,16 @@ import (
 // This file holds range-delete's syntax builders: writing a type at a
 // position, moving comments off removed nodes, negating a condition.
 
-// rdTypeWriter writes the syntax of a type as code at position at may
+// typeWriter writes the syntax of a type as code at position at may
 // spell it. Without a FixContext it only checks that the type can be
 // written there.
-type rdTypeWriter struct {
-	c  *rdCheck
+type typeWriter struct {
+	c  *check
 	at token.Pos
 	fc *rule.FixContext
 }
 
-func (w *rdTypeWriter) expr(t types.Type) (dst.Expr, error) {
+func (w *typeWriter) expr(t types.Type) (dst.Expr, error) {
 	switch t := t.(type) {
 	case *types.Basic:
 		if t.Info()&types.IsUntyped != 0 || t.Kind() == types.UnsafePointer || !w.c.isUniverse(t.Name(), w.at) {
@@ -129,7 +129,7 @@ func (w *rdTypeWriter) expr(t types.Type) (dst.Expr, error) {
 // belongs to this package (and is visible at the position), qualified
 // (importing its package if needed) when it is exported by an importable
 // package.
-func (w *rdTypeWriter) named(obj *types.TypeName) (dst.Expr, error) {
+func (w *typeWriter) named(obj *types.TypeName) (dst.Expr, error) {
 	pkg := obj.Pkg()
 	if pkg == nil {
 		if !w.c.isUniverse(obj.Name(), w.at) {
@@ -143,7 +143,7 @@ func (w *rdTypeWriter) named(obj *types.TypeName) (dst.Expr, error) {
 		}
 		return dst.NewIdent(obj.Name()), nil
 	}
-	if !obj.Exported() || obj.Parent() != pkg.Scope() || !rdImportable(w.c.pass.Pkg.Path(), pkg.Path()) {
+	if !obj.Exported() || obj.Parent() != pkg.Scope() || !importable(w.c.pass.Pkg.Path(), pkg.Path()) {
 		return nil, fmt.Errorf("cannot refer to %s.%s here", pkg.Path(), obj.Name())
 	}
 	if w.fc == nil {
@@ -152,9 +152,9 @@ func (w *rdTypeWriter) named(obj *types.TypeName) (dst.Expr, error) {
 	return w.fc.Ref(pkg.Path(), obj.Name(), w.at)
 }
 
-// rdImportable reports whether package from may import path under the
+// importable reports whether package from may import path under the
 // internal-directory rule.
-func rdImportable(from, path string) bool {
+func importable(from, path string) bool {
 	if path == "main" {
 		return false
 	}
@@ -175,26 +175,26 @@ func rdImportable(from, path string) bool {
 	return from == parent || strings.HasPrefix(from, parent+"/")
 }
 
-// rdComments returns the comments decorating n and its descendants, in
+// nestedComments returns the comments decorating n and its descendants, in
 // order, leaving out the subtrees in keep (they move elsewhere with their
 // comments) and, when skipRoot, n's own leading and trailing comments.
-func rdComments(n dst.Node, keep map[dst.Node]bool, skipRoot bool) []string {
+func nestedComments(n dst.Node, keep map[dst.Node]bool, skipRoot bool) []string {
 	var out []string
 	dst.Inspect(n, func(x dst.Node) bool {
 		if x == nil || keep[x] {
 			return false
 		}
-		out = append(out, rdCommentsOf(x, skipRoot && x == n)...)
+		out = append(out, commentsOf(x, skipRoot && x == n)...)
 		return true
 	})
 	return out
 }
 
-var rdDecorationsType = reflect.TypeOf(dst.Decorations(nil))
+var decorationsType = reflect.TypeOf(dst.Decorations(nil))
 
-// rdCommentsOf lists the comments in a node's own decorations: Start, the
+// commentsOf lists the comments in a node's own decorations: Start, the
 // node-specific points, End.
-func rdCommentsOf(n dst.Node, skipStartEnd bool) []string {
+func commentsOf(n dst.Node, skipStartEnd bool) []string {
 	v := reflect.ValueOf(n)
 	if v.Kind() != reflect.Pointer || v.IsNil() {
 		return nil
@@ -216,7 +216,7 @@ func rdCommentsOf(n dst.Node, skipStartEnd bool) []string {
 		add(nd.Start)
 	}
 	for i := 0; i < decs.NumField(); i++ {
-		if f := decs.Field(i); f.Type() == rdDecorationsType {
+		if f := decs.Field(i); f.Type() == decorationsType {
 			add(f.Interface().(dst.Decorations))
 		}
 	}
@@ -226,9 +226,9 @@ func rdCommentsOf(n dst.Node, skipStartEnd bool) []string {
 	return out
 }
 
-// rdReplaceElems replaces, in the moved condition cond, the dst nodes of
+// replaceElems replaces, in the moved condition cond, the dst nodes of
 // the s[i] expressions elems by the predicate's parameter.
-func rdReplaceElems(fc *rule.FixContext, cond dst.Expr, elems []ast.Expr, param string) dst.Expr {
+func replaceElems(fc *rule.FixContext, cond dst.Expr, elems []ast.Expr, param string) dst.Expr {
 	targets := map[dst.Node]bool{}
 	for _, e := range elems {
 		if d := fc.Dst(e); d != nil {
@@ -253,12 +253,12 @@ func rdReplaceElems(fc *rule.FixContext, cond dst.Expr, elems []ast.Expr, param 
 	return res.(dst.Expr)
 }
 
-// rdNegate returns the negation of a boolean expression, reusing its
+// negateExpr returns the negation of a boolean expression, reusing its
 // nodes: !x becomes x, == and != swap (exact for every comparable type, NaN
 // included), <, <=, >, >= flip when ordered says their operands cannot be
 // NaN (integers, strings), anything else gets a ! (with parentheses when
 // needed).
-func rdNegate(x dst.Expr, ordered bool) dst.Expr {
+func negateExpr(x dst.Expr, ordered bool) dst.Expr {
 	switch e := x.(type) {
 	case *dst.UnaryExpr:
 		if e.Op == token.NOT {
@@ -291,9 +291,9 @@ func rdNegate(x dst.Expr, ordered bool) dst.Expr {
 	return &dst.UnaryExpr{Op: token.NOT, X: &dst.ParenExpr{X: x}}
 }
 
-// rdNoNaN reports whether e is an ordered comparison of integers or
+// noNaN reports whether e is an ordered comparison of integers or
 // strings, whose negation is the opposite comparison.
-func rdNoNaN(info *types.Info, e ast.Expr) bool {
+func noNaN(info *types.Info, e ast.Expr) bool {
 	b, ok := e.(*ast.BinaryExpr)
 	if !ok {
 		return false

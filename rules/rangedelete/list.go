@@ -13,10 +13,10 @@ import (
 	"github.com/gofixslice/gofixslice/rules/internal/astx"
 )
 
-// rdListLoop is "for e := l.Front(); e != nil; e = e.Next()" or its
+// listLoop is "for e := l.Front(); e != nil; e = e.Next()" or its
 // Back/Prev mirror.
-type rdListLoop struct {
-	*rdLoop
+type listLoop struct {
+	*loop
 	list ast.Expr      // l
 	loc  astx.Location // l's location
 	elem *types.Var    // e
@@ -25,7 +25,7 @@ type rdListLoop struct {
 	post *ast.AssignStmt
 }
 
-func (c *rdCheck) checkListLoop(l *rdLoop) {
+func (c *check) checkListLoop(l *loop) {
 	ll := c.matchListLoop(l)
 	if ll == nil {
 		return
@@ -41,7 +41,7 @@ func (c *rdCheck) checkListLoop(l *rdLoop) {
 		if _, ok := n.(*ast.FuncLit); ok {
 			return false
 		}
-		if call, ok := n.(*ast.CallExpr); ok && c.isListRemove(ll, call) && !rdDeferredOrGo(ll.body, call) {
+		if call, ok := n.(*ast.CallExpr); ok && c.isListRemove(ll, call) && !deferredOrGo(ll.body, call) {
 			removes = append(removes, call)
 		}
 		return true
@@ -60,13 +60,13 @@ func (c *rdCheck) checkListLoop(l *rdLoop) {
 	}
 }
 
-func (c *rdCheck) matchListLoop(l *rdLoop) *rdListLoop {
+func (c *check) matchListLoop(l *loop) *listLoop {
 	fs, ok := l.stmt.(*ast.ForStmt)
 	if !ok || fs.Init == nil || fs.Cond == nil || fs.Post == nil {
 		return nil
 	}
 	info := c.pass.Info
-	ll := &rdListLoop{rdLoop: l}
+	ll := &listLoop{loop: l}
 	// e := l.Front()
 	init, ok := fs.Init.(*ast.AssignStmt)
 	if !ok || init.Tok != token.DEFINE || len(init.Lhs) != 1 || len(init.Rhs) != 1 {
@@ -90,7 +90,7 @@ func (c *rdCheck) matchListLoop(l *rdLoop) *rdListLoop {
 	if !ok || cond.Op != token.NEQ {
 		return nil
 	}
-	if !(c.isVarUse(cond.X, ll.elem) && rdIsNil(info, cond.Y)) && !(c.isVarUse(cond.Y, ll.elem) && rdIsNil(info, cond.X)) {
+	if !(c.isVarUse(cond.X, ll.elem) && isNil(info, cond.Y)) && !(c.isVarUse(cond.Y, ll.elem) && isNil(info, cond.X)) {
 		return nil
 	}
 	// e = e.Next()
@@ -111,7 +111,7 @@ func (c *rdCheck) matchListLoop(l *rdLoop) *rdListLoop {
 
 // listMethod returns the name of the container/list method a call calls
 // on l, or "".
-func (c *rdCheck) listMethod(ll *rdListLoop, call *ast.CallExpr) string {
+func (c *check) listMethod(ll *listLoop, call *ast.CallExpr) string {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok {
 		return ""
@@ -124,12 +124,12 @@ func (c *rdCheck) listMethod(ll *rdListLoop, call *ast.CallExpr) string {
 }
 
 // isListRemove recognises l.Remove(e).
-func (c *rdCheck) isListRemove(ll *rdListLoop, call *ast.CallExpr) bool {
+func (c *check) isListRemove(ll *listLoop, call *ast.CallExpr) bool {
 	return c.listMethod(ll, call) == knowledge.ListRemove && len(call.Args) == 1 && c.isVarUse(call.Args[0], ll.elem)
 }
 
 // elementType returns the type name of e's pointee, container/list.Element.
-func (ll *rdListLoop) elementType() *types.TypeName {
+func (ll *listLoop) elementType() *types.TypeName {
 	if p, ok := ll.elem.Type().(*types.Pointer); ok {
 		if n, ok := p.Elem().(*types.Named); ok {
 			return n.Obj()
@@ -142,7 +142,7 @@ func (ll *rdListLoop) elementType() *types.TypeName {
 // the body leaves the list alone apart from removing e (an insertion could
 // make the fixed loop visit, and remove, elements forever) and does not
 // hand the list to other code.
-func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
+func (c *check) listFix(ll *listLoop) *rule.Fix {
 	skip := map[ast.Node]bool{}
 	ok := true
 	ast.Inspect(ll.body, func(n ast.Node) bool {
@@ -172,7 +172,7 @@ func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
 	pos := ll.stmt.Pos()
 	var name string
 	for _, cand := range []string{base, base + "Elem", base + "2", base + "3"} {
-		if !rdUsedIn(ll.stmt, cand) && c.lookup(cand, pos) == nil {
+		if !usedIn(ll.stmt, cand) && c.lookup(cand, pos) == nil {
 			name = cand
 			break
 		}
@@ -181,7 +181,7 @@ func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
 	if name == "" || tn == nil || !c.isUniverse("nil", pos) {
 		return nil
 	}
-	if _, err := (&rdTypeWriter{c: c, at: pos}).named(tn); err != nil {
+	if _, err := (&typeWriter{c: c, at: pos}).named(tn); err != nil {
 		return nil
 	}
 	msg := "take the next element before the body runs"
@@ -195,7 +195,7 @@ func (c *rdCheck) listFix(ll *rdListLoop) *rule.Fix {
 		if !ok1 || !ok2 || !ok3 {
 			return fmt.Errorf("no dst node for the list loop")
 		}
-		elemType, err := (&rdTypeWriter{c: c, at: pos, fc: fc}).named(tn)
+		elemType, err := (&typeWriter{c: c, at: pos, fc: fc}).named(tn)
 		if err != nil {
 			return err
 		}

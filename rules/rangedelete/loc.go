@@ -13,8 +13,8 @@ import (
 // This file holds range-delete's questions about expressions: which
 // location an expression denotes, whether code touches or assigns it.
 
-// rdUsedIn reports whether an identifier named name occurs in n.
-func rdUsedIn(n ast.Node, name string) bool {
+// usedIn reports whether an identifier named name occurs in n.
+func usedIn(n ast.Node, name string) bool {
 	found := false
 	ast.Inspect(n, func(x ast.Node) bool {
 		if id, ok := x.(*ast.Ident); ok && id.Name == name {
@@ -26,13 +26,13 @@ func rdUsedIn(n ast.Node, name string) bool {
 }
 
 // locationOf returns the location e denotes, or false.
-func (c *rdCheck) locationOf(e ast.Expr) (astx.Location, bool) {
+func (c *check) locationOf(e ast.Expr) (astx.Location, bool) {
 	return astx.LocationOf(c.pass.Info, e)
 }
 
 // sameLocation reports whether a and b denote the same location
 // (astx.SameLocation: by object identity).
-func (c *rdCheck) sameLocation(a, b ast.Expr) bool {
+func (c *check) sameLocation(a, b ast.Expr) bool {
 	return astx.SameLocation(c.pass.Info, a, b)
 }
 
@@ -41,7 +41,7 @@ func (c *rdCheck) sameLocation(a, b ast.Expr) bool {
 // for x.f, which a method call or an argument may reach through), or of a
 // location inside it. Field selections that part from loc's path (x.g for
 // x.f) do not touch it.
-func (c *rdCheck) touches(n ast.Node, loc astx.Location, skip map[ast.Node]bool) bool {
+func (c *check) touches(n ast.Node, loc astx.Location, skip map[ast.Node]bool) bool {
 	info := c.pass.Info
 	found := false
 	var stack []ast.Node
@@ -93,13 +93,13 @@ func (c *rdCheck) touches(n ast.Node, loc astx.Location, skip map[ast.Node]bool)
 }
 
 // isVarUse reports whether e is an identifier denoting v.
-func (c *rdCheck) isVarUse(e ast.Expr, v *types.Var) bool {
+func (c *check) isVarUse(e ast.Expr, v *types.Var) bool {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	return ok && v != nil && c.pass.Info.Uses[id] == v
 }
 
 // varOf returns the variable an identifier defines or uses.
-func (c *rdCheck) varOf(e ast.Expr) *types.Var {
+func (c *check) varOf(e ast.Expr) *types.Var {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	if !ok {
 		return nil
@@ -113,7 +113,7 @@ func (c *rdCheck) varOf(e ast.Expr) *types.Var {
 
 // assigns reports whether n (function literals included) assigns to v,
 // increments or decrements it, or takes its address.
-func (c *rdCheck) assigns(n ast.Node, v *types.Var, except map[ast.Node]bool) bool {
+func (c *check) assigns(n ast.Node, v *types.Var, except map[ast.Node]bool) bool {
 	found := false
 	ast.Inspect(n, func(x ast.Node) bool {
 		if found || except[x] {
@@ -140,7 +140,7 @@ func (c *rdCheck) assigns(n ast.Node, v *types.Var, except map[ast.Node]bool) bo
 
 // assignsLocation reports whether n assigns to loc or to a location it is
 // part of, or takes the address of one.
-func (c *rdCheck) assignsLocation(n ast.Node, loc astx.Location, except map[ast.Node]bool) bool {
+func (c *check) assignsLocation(n ast.Node, loc astx.Location, except map[ast.Node]bool) bool {
 	found := false
 	prefix := func(e ast.Expr) bool {
 		l, ok := c.locationOf(e)
@@ -173,9 +173,9 @@ func (c *rdCheck) assignsLocation(n ast.Node, loc astx.Location, except map[ast.
 	return found
 }
 
-// rdDeferredOrGo reports whether target is part of a go or defer statement
+// deferredOrGo reports whether target is part of a go or defer statement
 // of n, which runs it at another time.
-func rdDeferredOrGo(n, target ast.Node) bool {
+func deferredOrGo(n, target ast.Node) bool {
 	found := false
 	ast.Inspect(n, func(x ast.Node) bool {
 		switch s := x.(type) {
@@ -189,8 +189,8 @@ func rdDeferredOrGo(n, target ast.Node) bool {
 	return found
 }
 
-// rdIsConstInt reports whether e is the integer constant n.
-func rdIsConstInt(info *types.Info, e ast.Expr, n int64) bool {
+// isConstInt reports whether e is the integer constant n.
+func isConstInt(info *types.Info, e ast.Expr, n int64) bool {
 	tv, ok := info.Types[e]
 	if !ok || tv.Value == nil || tv.Value.Kind() != constant.Int {
 		return false
@@ -199,14 +199,14 @@ func rdIsConstInt(info *types.Info, e ast.Expr, n int64) bool {
 	return exact && v == n
 }
 
-// rdIsNil reports whether e is the predeclared nil.
-func rdIsNil(info *types.Info, e ast.Expr) bool {
+// isNil reports whether e is the predeclared nil.
+func isNil(info *types.Info, e ast.Expr) bool {
 	id, ok := ast.Unparen(e).(*ast.Ident)
 	return ok && info.Uses[id] == types.Universe.Lookup("nil")
 }
 
-// rdIsPointer reports whether t's underlying type is a pointer.
-func rdIsPointer(t types.Type) bool {
+// isPointer reports whether t's underlying type is a pointer.
+func isPointer(t types.Type) bool {
 	if t == nil {
 		return false
 	}

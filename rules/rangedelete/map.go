@@ -14,7 +14,7 @@ import (
 
 // checkMapLoop handles range loops over a map: the delete-everything loop
 // and keys inserted while ranging.
-func (c *rdCheck) checkMapLoop(l *rdLoop) {
+func (c *check) checkMapLoop(l *loop) {
 	rs := l.stmt.(*ast.RangeStmt)
 	t := c.pass.Info.TypeOf(rs.X)
 	if t == nil {
@@ -43,7 +43,7 @@ func (c *rdCheck) checkMapLoop(l *rdLoop) {
 // when the file can use clear (Go 1.21); older files keep the loop, which
 // is correct, and get no finding. It reports whether the loop has that
 // shape.
-func (c *rdCheck) checkClearLoop(l *rdLoop, rs *ast.RangeStmt, key *types.Var) bool {
+func (c *check) checkClearLoop(l *loop, rs *ast.RangeStmt, key *types.Var) bool {
 	if key == nil || len(rs.Body.List) != 1 {
 		return false
 	}
@@ -74,7 +74,7 @@ func (c *rdCheck) checkClearLoop(l *rdLoop, rs *ast.RangeStmt, key *types.Var) b
 			if !ok1 || !ok2 {
 				return fmt.Errorf("no dst node for the loop")
 			}
-			comments := rdComments(loopD, map[dst.Node]bool{x: true}, true)
+			comments := nestedComments(loopD, map[dst.Node]bool{x: true}, true)
 			stmt := &dst.ExprStmt{X: &dst.CallExpr{Fun: dst.NewIdent("clear"), Args: []dst.Expr{x}}}
 			stmt.Decs.NodeDecs = loopD.Decs.NodeDecs
 			stmt.Decs.End = append(append(dst.Decorations(nil), comments...), loopD.Decs.End...)
@@ -86,7 +86,7 @@ func (c *rdCheck) checkClearLoop(l *rdLoop, rs *ast.RangeStmt, key *types.Var) b
 
 // checkMapInserts reports assignments to m[x] in a range over m where x
 // may be a new key and the loop can go on afterwards.
-func (c *rdCheck) checkMapInserts(l *rdLoop, rs *ast.RangeStmt, key *types.Var) {
+func (c *check) checkMapInserts(l *loop, rs *ast.RangeStmt, key *types.Var) {
 	keyStable := key != nil && !c.assigns(rs.Body, key, nil)
 	g := c.graph(l.fn)
 	var stack []ast.Node
@@ -134,7 +134,7 @@ func (c *rdCheck) checkMapInserts(l *rdLoop, rs *ast.RangeStmt, key *types.Var) 
 // knownKey reports whether the statement at the top of stack only runs when
 // m already holds key x: it sits in the then-branch of an "if ok" whose ok
 // comes from "_, ok := m[x]" in the loop.
-func (c *rdCheck) knownKey(rs *ast.RangeStmt, stack []ast.Node, x ast.Expr) bool {
+func (c *check) knownKey(rs *ast.RangeStmt, stack []ast.Node, x ast.Expr) bool {
 	if !c.fixedDuring(rs.Body, x) {
 		return false
 	}

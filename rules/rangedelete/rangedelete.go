@@ -142,9 +142,9 @@ if _, ok := m[x]; ok { ... }) and writing to another map are not reported.`,
 	}
 )
 
-// rdCheck is the state of range-delete over one function declaration
+// check is the state of range-delete over one function declaration
 // (function literals included).
-type rdCheck struct {
+type check struct {
 	pass   *rule.Pass
 	file   *ast.File
 	idents map[string]bool // every identifier name in the declaration
@@ -152,8 +152,8 @@ type rdCheck struct {
 	graphs map[*ast.BlockStmt]*flow.Graph
 }
 
-// rdLoop is one loop with what the checks need of its surroundings.
-type rdLoop struct {
+// loop is one loop with what the checks need of its surroundings.
+type loop struct {
 	stmt    ast.Stmt       // *ast.ForStmt or *ast.RangeStmt
 	body    *ast.BlockStmt // the loop's body
 	fn      *ast.BlockStmt // body of the innermost enclosing function
@@ -182,7 +182,7 @@ func runRangeDelete(p *rule.Pass) {
 			if len(bodies) == 0 {
 				continue
 			}
-			c := &rdCheck{pass: p, file: file, idents: map[string]bool{}, taken: map[string]bool{}, graphs: map[*ast.BlockStmt]*flow.Graph{}}
+			c := &check{pass: p, file: file, idents: map[string]bool{}, taken: map[string]bool{}, graphs: map[*ast.BlockStmt]*flow.Graph{}}
 			ast.Inspect(d, func(n ast.Node) bool {
 				if id, ok := n.(*ast.Ident); ok {
 					c.idents[id.Name] = true
@@ -190,7 +190,7 @@ func runRangeDelete(p *rule.Pass) {
 				return true
 			})
 			for _, body := range bodies {
-				if rdHasLoop(body) {
+				if hasLoop(body) {
 					c.function(body)
 				}
 			}
@@ -198,9 +198,9 @@ func runRangeDelete(p *rule.Pass) {
 	}
 }
 
-// rdHasLoop is a cheap filter: a function without a loop has nothing to
+// hasLoop is a cheap filter: a function without a loop has nothing to
 // report.
-func rdHasLoop(body *ast.BlockStmt) bool {
+func hasLoop(body *ast.BlockStmt) bool {
 	found := false
 	ast.Inspect(body, func(n ast.Node) bool {
 		switch n.(type) {
@@ -214,7 +214,7 @@ func rdHasLoop(body *ast.BlockStmt) bool {
 
 // function checks the loops of one function body; function literals are
 // checked as functions of their own.
-func (c *rdCheck) function(fn *ast.BlockStmt) {
+func (c *check) function(fn *ast.BlockStmt) {
 	var stack []ast.Node
 	ast.Inspect(fn, func(n ast.Node) bool {
 		if n == nil {
@@ -233,11 +233,11 @@ func (c *rdCheck) function(fn *ast.BlockStmt) {
 		_, labeled := parent.(*ast.LabeledStmt)
 		switch s := n.(type) {
 		case *ast.ForStmt:
-			l := &rdLoop{stmt: s, body: s.Body, fn: fn, labeled: labeled}
+			l := &loop{stmt: s, body: s.Body, fn: fn, labeled: labeled}
 			c.checkSliceLoop(l)
 			c.checkListLoop(l)
 		case *ast.RangeStmt:
-			l := &rdLoop{stmt: s, body: s.Body, fn: fn, labeled: labeled}
+			l := &loop{stmt: s, body: s.Body, fn: fn, labeled: labeled}
 			c.checkSliceLoop(l)
 			c.checkMapLoop(l)
 		}
@@ -246,7 +246,7 @@ func (c *rdCheck) function(fn *ast.BlockStmt) {
 }
 
 // graph returns the control-flow graph of the function body fn.
-func (c *rdCheck) graph(fn *ast.BlockStmt) *flow.Graph {
+func (c *check) graph(fn *ast.BlockStmt) *flow.Graph {
 	g := c.graphs[fn]
 	if g == nil {
 		g = flow.NewGraph(c.pass.Info, fn)
@@ -256,7 +256,7 @@ func (c *rdCheck) graph(fn *ast.BlockStmt) *flow.Graph {
 }
 
 // atLeast reports whether the file's Go version is at least go1.minor.
-func (c *rdCheck) atLeast(minor int) bool {
+func (c *check) atLeast(minor int) bool {
 	v := strings.TrimPrefix(c.pass.FileVersion(c.file), "go")
 	parts := strings.SplitN(v, ".", 3)
 	if v == "" || len(parts) < 2 || parts[0] != "1" {
@@ -267,7 +267,7 @@ func (c *rdCheck) atLeast(minor int) bool {
 }
 
 // str prints an expression as gofmt would, for messages.
-func (c *rdCheck) str(e ast.Expr) string {
+func (c *check) str(e ast.Expr) string {
 	var buf bytes.Buffer
 	if err := format.Node(&buf, c.pass.Fset, e); err != nil {
 		return types.ExprString(e)
@@ -276,7 +276,7 @@ func (c *rdCheck) str(e ast.Expr) string {
 }
 
 // lookup resolves name as seen at pos.
-func (c *rdCheck) lookup(name string, pos token.Pos) types.Object {
+func (c *check) lookup(name string, pos token.Pos) types.Object {
 	scope := c.pass.Pkg.Scope().Innermost(pos)
 	if scope == nil {
 		scope = c.pass.Info.Scopes[c.file]
@@ -290,7 +290,7 @@ func (c *rdCheck) lookup(name string, pos token.Pos) types.Object {
 
 // isUniverse reports whether name at pos still denotes the predeclared
 // object of that name.
-func (c *rdCheck) isUniverse(name string, pos token.Pos) bool {
+func (c *check) isUniverse(name string, pos token.Pos) bool {
 	obj := c.lookup(name, pos)
 	return obj != nil && obj == types.Universe.Lookup(name)
 }
@@ -298,7 +298,7 @@ func (c *rdCheck) isUniverse(name string, pos token.Pos) bool {
 // freshName returns the first of the candidates (or a numbered variant)
 // that no identifier of the function uses, that resolves to nothing at pos,
 // and that no other fix of the function took; "" when all are taken.
-func (c *rdCheck) freshName(pos token.Pos, candidates ...string) string {
+func (c *check) freshName(pos token.Pos, candidates ...string) string {
 	for _, base := range candidates {
 		for i := 0; i < 10; i++ {
 			name := base

@@ -13,10 +13,10 @@ import (
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
-// rdSliceLoop is a loop that walks a slice by index: "for i := range s",
+// sliceLoop is a loop that walks a slice by index: "for i := range s",
 // "for i, v := range s", or "for i := 0; i < len(s); i++".
-type rdSliceLoop struct {
-	*rdLoop
+type sliceLoop struct {
+	*loop
 	s     ast.Expr      // the slice location, as the loop header spells it
 	loc   astx.Location // s's location
 	elem  types.Type    // s's element type
@@ -25,14 +25,14 @@ type rdSliceLoop struct {
 	index bool          // a three-clause loop
 }
 
-// rdRemoval is one "s = append(s[:i], s[i+1:]...)" or
+// sliceRemoval is one "s = append(s[:i], s[i+1:]...)" or
 // "s = slices.Delete(s, i, i+1)" in a slice loop's body.
-type rdRemoval struct {
+type sliceRemoval struct {
 	stmt *ast.AssignStmt
 	dec  *ast.IncDecStmt // "i--" right after it in a range loop, or nil
 }
 
-func (c *rdCheck) checkSliceLoop(l *rdLoop) {
+func (c *check) checkSliceLoop(l *loop) {
 	sl := c.matchSliceLoop(l)
 	if sl == nil {
 		return
@@ -62,7 +62,7 @@ func (c *rdCheck) checkSliceLoop(l *rdLoop) {
 	}
 }
 
-func (c *rdCheck) sliceMessage(sl *rdSliceLoop, r rdRemoval) string {
+func (c *check) sliceMessage(sl *sliceLoop, r sliceRemoval) string {
 	s, i := c.str(sl.s), sl.idx.Name()
 	if sl.index {
 		return fmt.Sprintf("removing %s[%s] and then incrementing %s skips the element shifted into its place", s, i, i)
@@ -75,9 +75,9 @@ func (c *rdCheck) sliceMessage(sl *rdSliceLoop, r rdRemoval) string {
 }
 
 // matchSliceLoop recognises the loop shapes of the rule.
-func (c *rdCheck) matchSliceLoop(l *rdLoop) *rdSliceLoop {
+func (c *check) matchSliceLoop(l *loop) *sliceLoop {
 	info := c.pass.Info
-	sl := &rdSliceLoop{rdLoop: l}
+	sl := &sliceLoop{loop: l}
 	switch s := l.stmt.(type) {
 	case *ast.RangeStmt:
 		if s.Tok != token.DEFINE || s.Key == nil {
@@ -122,7 +122,7 @@ func (c *rdCheck) matchSliceLoop(l *rdLoop) *rdSliceLoop {
 				return nil
 			}
 		case *ast.AssignStmt:
-			if p.Tok != token.ADD_ASSIGN || len(p.Lhs) != 1 || !c.isVarUse(p.Lhs[0], sl.idx) || !rdIsConstInt(info, p.Rhs[0], 1) {
+			if p.Tok != token.ADD_ASSIGN || len(p.Lhs) != 1 || !c.isVarUse(p.Lhs[0], sl.idx) || !isConstInt(info, p.Rhs[0], 1) {
 				return nil
 			}
 		default:
@@ -151,8 +151,8 @@ func (c *rdCheck) matchSliceLoop(l *rdLoop) *rdSliceLoop {
 // sliceRemovals returns the removals of s[i] in the loop body, or false when
 // there is none or the body changes s or i in other ways (it then manages
 // the iteration itself, and the rule stays out of it).
-func (c *rdCheck) sliceRemovals(sl *rdSliceLoop) ([]rdRemoval, bool) {
-	var out []rdRemoval
+func (c *check) sliceRemovals(sl *sliceLoop) ([]sliceRemoval, bool) {
+	var out []sliceRemoval
 	except := map[ast.Node]bool{}
 	var walk func(list []ast.Stmt)
 	walkNode := func(n ast.Node) {
@@ -176,7 +176,7 @@ func (c *rdCheck) sliceRemovals(sl *rdSliceLoop) ([]rdRemoval, bool) {
 	walk = func(list []ast.Stmt) {
 		for k, st := range list {
 			if as, ok := st.(*ast.AssignStmt); ok && c.isRemoval(sl, as) {
-				r := rdRemoval{stmt: as}
+				r := sliceRemoval{stmt: as}
 				except[as] = true
 				if !sl.index && k+1 < len(list) {
 					if dec, ok := list[k+1].(*ast.IncDecStmt); ok && dec.Tok == token.DEC && c.isVarUse(dec.X, sl.idx) {
@@ -206,7 +206,7 @@ func (c *rdCheck) sliceRemovals(sl *rdSliceLoop) ([]rdRemoval, bool) {
 // given index, "if i == x { remove }" with x fixed during the loop, and
 // does not otherwise look at s or v: it removes at most once and never
 // reads a shifted element, so it is correct as it stands.
-func (c *rdCheck) removesOneIndex(sl *rdSliceLoop, removals []rdRemoval) bool {
+func (c *check) removesOneIndex(sl *sliceLoop, removals []sliceRemoval) bool {
 	skip := map[ast.Node]bool{}
 	for _, r := range removals {
 		skip[r.stmt] = true
@@ -240,7 +240,7 @@ func (c *rdCheck) removesOneIndex(sl *rdSliceLoop, removals []rdRemoval) bool {
 
 // fixedDuring reports whether x has one value throughout body: a constant,
 // or a variable or field path that body does not assign.
-func (c *rdCheck) fixedDuring(body ast.Node, x ast.Expr) bool {
+func (c *check) fixedDuring(body ast.Node, x ast.Expr) bool {
 	if tv, ok := c.pass.Info.Types[x]; ok && tv.Value != nil {
 		return true
 	}
@@ -250,7 +250,7 @@ func (c *rdCheck) fixedDuring(body ast.Node, x ast.Expr) bool {
 
 // isRemoval recognises s = append(s[:i], s[i+1:]...) and
 // s = slices.Delete(s, i, i+1).
-func (c *rdCheck) isRemoval(sl *rdSliceLoop, as *ast.AssignStmt) bool {
+func (c *check) isRemoval(sl *sliceLoop, as *ast.AssignStmt) bool {
 	info := c.pass.Info
 	if as.Tok != token.ASSIGN || len(as.Lhs) != 1 || len(as.Rhs) != 1 || !c.sameLocation(as.Lhs[0], sl.s) {
 		return false
@@ -268,7 +268,7 @@ func (c *rdCheck) isRemoval(sl *rdSliceLoop, as *ast.AssignStmt) bool {
 		if !ok1 || !ok2 || head.Slice3 || tail.Slice3 {
 			return false
 		}
-		if !c.sameLocation(head.X, sl.s) || (head.Low != nil && !rdIsConstInt(info, head.Low, 0)) || head.High == nil || !c.isVarUse(head.High, sl.idx) {
+		if !c.sameLocation(head.X, sl.s) || (head.Low != nil && !isConstInt(info, head.Low, 0)) || head.High == nil || !c.isVarUse(head.High, sl.idx) {
 			return false
 		}
 		if !c.sameLocation(tail.X, sl.s) || tail.Low == nil || !c.isSucc(tail.Low, sl.idx) {
@@ -289,11 +289,11 @@ func (c *rdCheck) isRemoval(sl *rdSliceLoop, as *ast.AssignStmt) bool {
 }
 
 // isSucc reports whether e is i+1 or 1+i.
-func (c *rdCheck) isSucc(e ast.Expr, i *types.Var) bool {
+func (c *check) isSucc(e ast.Expr, i *types.Var) bool {
 	b, ok := ast.Unparen(e).(*ast.BinaryExpr)
 	if !ok || b.Op != token.ADD {
 		return false
 	}
 	info := c.pass.Info
-	return (c.isVarUse(b.X, i) && rdIsConstInt(info, b.Y, 1)) || (c.isVarUse(b.Y, i) && rdIsConstInt(info, b.X, 1))
+	return (c.isVarUse(b.X, i) && isConstInt(info, b.Y, 1)) || (c.isVarUse(b.Y, i) && isConstInt(info, b.X, 1))
 }

@@ -17,8 +17,8 @@ import (
 // loop that only filters, and rewriting it to slices.DeleteFunc or to the
 // in-place compaction.
 
-// rdFilter is a loop body that only decides which elements to drop.
-type rdFilter struct {
+// filterBody is a loop body that only decides which elements to drop.
+type filterBody struct {
 	ifStmt *ast.IfStmt
 	cond   ast.Expr // the if condition
 	negate bool     // "if cond { continue }; remove": drop when !cond
@@ -34,9 +34,9 @@ type rdFilter struct {
 //	if cond { continue }; remove
 //
 // and checks that cond can become a predicate of the element alone.
-func (c *rdCheck) filter(sl *rdSliceLoop, r rdRemoval) *rdFilter {
+func (c *check) filter(sl *sliceLoop, r sliceRemoval) *filterBody {
 	list := sl.body.List
-	var f rdFilter
+	var f filterBody
 	switch len(list) {
 	case 1:
 		ifs, ok := list[0].(*ast.IfStmt)
@@ -47,13 +47,13 @@ func (c *rdCheck) filter(sl *rdSliceLoop, r rdRemoval) *rdFilter {
 		if r.dec != nil {
 			rest = rest[1:]
 		}
-		if len(rest) > 1 || (len(rest) == 1 && !rdIsPlainContinue(rest[0])) {
+		if len(rest) > 1 || (len(rest) == 1 && !isPlainContinue(rest[0])) {
 			return nil
 		}
 		f.ifStmt, f.cond = ifs, ifs.Cond
 	case 2:
 		ifs, ok := list[0].(*ast.IfStmt)
-		if !ok || list[1] != r.stmt || r.dec != nil || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) != 1 || !rdIsPlainContinue(ifs.Body.List[0]) {
+		if !ok || list[1] != r.stmt || r.dec != nil || ifs.Init != nil || ifs.Else != nil || len(ifs.Body.List) != 1 || !isPlainContinue(ifs.Body.List[0]) {
 			return nil
 		}
 		f.ifStmt, f.cond, f.negate = ifs, ifs.Cond, true
@@ -75,11 +75,11 @@ func (c *rdCheck) filter(sl *rdSliceLoop, r rdRemoval) *rdFilter {
 		return nil
 	}
 	f.elems = elems
-	f.ordered = rdNoNaN(c.pass.Info, f.cond)
+	f.ordered = noNaN(c.pass.Info, f.cond)
 	return &f
 }
 
-func rdIsPlainContinue(s ast.Stmt) bool {
+func isPlainContinue(s ast.Stmt) bool {
 	b, ok := s.(*ast.BranchStmt)
 	return ok && b.Tok == token.CONTINUE && b.Label == nil
 }
@@ -88,7 +88,7 @@ func rdIsPlainContinue(s ast.Stmt) bool {
 // cannot become a predicate of the element alone: it uses i or s other
 // than as s[i], or s[i] as storage (its address, a pointer method, a
 // slice of an array element, an assignment in a function literal).
-func (c *rdCheck) elementUses(sl *rdSliceLoop, cond ast.Expr) ([]ast.Expr, bool) {
+func (c *check) elementUses(sl *sliceLoop, cond ast.Expr) ([]ast.Expr, bool) {
 	info := c.pass.Info
 	var elems []ast.Expr
 	skip := map[ast.Node]bool{}
@@ -117,7 +117,7 @@ func (c *rdCheck) elementUses(sl *rdSliceLoop, cond ast.Expr) ([]ast.Expr, bool)
 				cur = p
 				continue
 			case *ast.SelectorExpr:
-				if sel := info.Selections[p]; p.X == cur && sel != nil && sel.Kind() == types.FieldVal && !rdIsPointer(info.TypeOf(p.X)) {
+				if sel := info.Selections[p]; p.X == cur && sel != nil && sel.Kind() == types.FieldVal && !isPointer(info.TypeOf(p.X)) {
 					cur = p
 					continue
 				}
@@ -138,7 +138,7 @@ func (c *rdCheck) elementUses(sl *rdSliceLoop, cond ast.Expr) ([]ast.Expr, bool)
 				ok = p.X != cur || !arr
 			case *ast.SelectorExpr:
 				if sel := info.Selections[p]; p.X == cur && sel != nil && sel.Kind() == types.MethodVal {
-					if sig, isSig := sel.Obj().Type().(*types.Signature); isSig && sig.Recv() != nil && rdIsPointer(sig.Recv().Type()) && !rdIsPointer(info.TypeOf(cur.(ast.Expr))) {
+					if sig, isSig := sel.Obj().Type().(*types.Signature); isSig && sig.Recv() != nil && isPointer(sig.Recv().Type()) && !isPointer(info.TypeOf(cur.(ast.Expr))) {
 						ok = false
 					}
 				}
@@ -167,7 +167,7 @@ func (c *rdCheck) elementUses(sl *rdSliceLoop, cond ast.Expr) ([]ast.Expr, bool)
 // sliceFix returns the fix of a filter loop: slices.DeleteFunc (Go 1.21),
 // or the in-place compaction for older files; nil when the loop does more
 // than filter or the rewrite cannot be written at the loop.
-func (c *rdCheck) sliceFix(sl *rdSliceLoop, r rdRemoval) *rule.Fix {
+func (c *check) sliceFix(sl *sliceLoop, r sliceRemoval) *rule.Fix {
 	f := c.filter(sl, r)
 	if f == nil || sl.labeled {
 		return nil
@@ -178,9 +178,9 @@ func (c *rdCheck) sliceFix(sl *rdSliceLoop, r rdRemoval) *rule.Fix {
 	return c.compactFix(sl, r, f)
 }
 
-func (c *rdCheck) deleteFuncFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule.Fix {
+func (c *check) deleteFuncFix(sl *sliceLoop, r sliceRemoval, f *filterBody) *rule.Fix {
 	pos := sl.stmt.Pos()
-	if _, err := (&rdTypeWriter{c: c, at: pos}).expr(sl.elem); err != nil || !c.isUniverse("bool", pos) {
+	if _, err := (&typeWriter{c: c, at: pos}).expr(sl.elem); err != nil || !c.isUniverse("bool", pos) {
 		return nil
 	}
 	param := ""
@@ -188,7 +188,7 @@ func (c *rdCheck) deleteFuncFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule
 		param = sl.val.Name()
 	} else {
 		for _, cand := range []string{"v", "e", "x", "elem", "item"} {
-			if !rdUsedIn(f.cond, cand) {
+			if !usedIn(f.cond, cand) {
 				param = cand
 				break
 			}
@@ -211,15 +211,15 @@ func (c *rdCheck) deleteFuncFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule
 		if err != nil {
 			return err
 		}
-		elemType, err := (&rdTypeWriter{c: c, at: pos, fc: fc}).expr(sl.elem)
+		elemType, err := (&typeWriter{c: c, at: pos, fc: fc}).expr(sl.elem)
 		if err != nil {
 			return err
 		}
 		// Comments of the removed loop parts go above the return.
-		comments := rdComments(loopD, map[dst.Node]bool{cond: true}, true)
-		cond = rdReplaceElems(fc, cond, f.elems, param)
+		comments := nestedComments(loopD, map[dst.Node]bool{cond: true}, true)
+		cond = replaceElems(fc, cond, f.elems, param)
 		if f.negate {
-			cond = rdNegate(cond, f.ordered)
+			cond = negateExpr(cond, f.ordered)
 		}
 		ret := &dst.ReturnStmt{Results: []dst.Expr{cond}}
 		ret.Decs.Before, ret.Decs.After = dst.NewLine, dst.NewLine
@@ -246,7 +246,7 @@ func (c *rdCheck) deleteFuncFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule
 // compactFix rewrites a filter loop of an old file into the in-place
 // compaction: the loop keeps its header and condition; the body copies
 // the survivors down and the slice is cut once after the loop.
-func (c *rdCheck) compactFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule.Fix {
+func (c *check) compactFix(sl *sliceLoop, r sliceRemoval, f *filterBody) *rule.Fix {
 	n := c.freshName(sl.stmt.Pos(), "n", "kept")
 	if n == "" {
 		return nil
@@ -273,9 +273,9 @@ func (c *rdCheck) compactFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule.Fi
 			// if cond { s[n] = s[i]; n++ }: cond said which elements stay.
 			// The removal's comments go with the statement that now drops
 			// the elements: the final cut.
-			cutComments = rdComments(removal, nil, false)
+			cutComments = nestedComments(removal, nil, false)
 			for _, st := range ifD.Body.List {
-				keep.Decs.Start = append(keep.Decs.Start, rdComments(st, nil, false)...)
+				keep.Decs.Start = append(keep.Decs.Start, nestedComments(st, nil, false)...)
 			}
 			ifD.Body.List = []dst.Stmt{keep, count}
 			bodyD.List = bodyD.List[:1]
@@ -290,7 +290,7 @@ func (c *rdCheck) compactFix(sl *rdSliceLoop, r rdRemoval, f *rdFilter) *rule.Fi
 					cont = b
 					continue
 				}
-				removed = append(removed, rdComments(st, nil, false)...)
+				removed = append(removed, nestedComments(st, nil, false)...)
 			}
 			if cont == nil {
 				cont = &dst.BranchStmt{Tok: token.CONTINUE}
