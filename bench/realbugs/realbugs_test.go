@@ -14,7 +14,7 @@
 // "-- findings --" section records what the tool reported when the case
 // was last updated (go test ./bench/realbugs -update); "-- exec --" with
 // "before: fail" marks a case whose own _test.go proves the bug (run with
-// -exec).
+// -prove).
 //
 // TestRealBugs writes every case into one temporary module (one package
 // per case), runs the engine once with every rule, matches the findings
@@ -48,7 +48,7 @@ import (
 
 var (
 	update  = flag.Bool("update", false, "rewrite the -- findings -- sections with today's findings")
-	runExec = flag.Bool("exec", false, "also run each case's own tests and check the -- exec -- outcome")
+	runExec = flag.Bool("prove", false, "also run each case's own tests and check the -- exec -- outcome")
 )
 
 // The module every case is written into. golang.org/x/crypto comes from
