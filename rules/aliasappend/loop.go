@@ -88,7 +88,6 @@ func (c *aliasCheck) invariantBase(base ast.Expr, loop ast.Node) bool {
 			return false
 		}
 	}
-	baseText := c.text(base)
 	_, bare := ast.Unparen(base).(*ast.Ident)
 	ok := true
 	ast.Inspect(loop, func(n ast.Node) bool {
@@ -105,8 +104,7 @@ func (c *aliasCheck) invariantBase(base ast.Expr, loop ast.Node) bool {
 		case *ast.AssignStmt:
 			for _, l := range n.Lhs {
 				if r := flow.Root(l); r != nil && c.fn.VarOf(r) == v {
-					t := c.text(l)
-					if t == baseText || len(baseText) > len(t) && baseText[:len(t)+1] == t+"." {
+					if astx.IsOrFieldOf(info, base, l) {
 						ok = false
 					}
 				}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
@@ -184,12 +185,8 @@ func (c *poolCheck) reportPointerElems(s *putSite, se *ast.SliceExpr, trunc *ast
 // cleared reports whether x (or alt) is cleared before pos in the function:
 // clear(x), or a range loop over x assigning to its elements.
 func (c *poolCheck) cleared(fn *flow.Func, x, alt ast.Expr, pos token.Pos) bool {
-	texts := map[string]bool{rule.ExprText(c.pass.Fset, ast.Unparen(x)): true}
-	if alt != nil {
-		texts[rule.ExprText(c.pass.Fset, ast.Unparen(alt))] = true
-	}
-	is := func(e ast.Expr) bool { return texts[rule.ExprText(c.pass.Fset, ast.Unparen(e))] }
 	info := c.pass.Info
+	is := func(e ast.Expr) bool { return astx.SameLocation(info, e, x) || astx.SameLocation(info, e, alt) }
 	found := false
 	ast.Inspect(fn.Decl.Body, func(n ast.Node) bool {
 		if found || n == nil || n.Pos() >= pos {

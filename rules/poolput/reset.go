@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
@@ -224,7 +225,6 @@ func (c *poolCheck) getResets(call *ast.CallExpr, depth int) bool {
 	if target == nil {
 		return false
 	}
-	targetText := rule.ExprText(c.pass.Fset, target)
 	tv := fn.VarOf(flow.Root(target))
 	var same func(x ast.Expr, depth int) bool
 	same = func(x ast.Expr, depth int) bool {
@@ -248,7 +248,7 @@ func (c *poolCheck) getResets(call *ast.CallExpr, depth int) bool {
 			}
 			return same(rhs, depth+1)
 		}
-		if rule.ExprText(c.pass.Fset, x) != targetText {
+		if !astx.SameLocation(c.pass.Info, x, target) {
 			return false
 		}
 		d, ok := fn.Reaching(tv, id.Pos())

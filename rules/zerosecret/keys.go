@@ -176,7 +176,7 @@ func (c *secretCheck) checkKey(kc *keyCandidate) {
 	// deferred one): leave it.
 	zeroed := false
 	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
-		if s, ok := n.(ast.Stmt); ok && !zeroed && c.zeroes(s, kc.v.Name()) {
+		if s, ok := n.(ast.Stmt); ok && !zeroed && c.zeroes(s, kc.id) {
 			if c.refersTo(s, kc.v) {
 				zeroed = true
 			}
@@ -445,7 +445,10 @@ func (c *secretCheck) mayLeave(s ast.Stmt) bool {
 // selfUpdate reports whether use n only updates the location it reads:
 // x = x[:k], x = append(x, ...), x = append(x[:0], ...).
 func (c *secretCheck) selfUpdate(parents map[ast.Node]ast.Node, n ast.Node) bool {
-	want := c.text(n)
+	want, ok := n.(ast.Expr)
+	if !ok {
+		return false
+	}
 	for {
 		switch p := parents[n].(type) {
 		case *ast.ParenExpr:
@@ -466,7 +469,7 @@ func (c *secretCheck) selfUpdate(parents map[ast.Node]ast.Node, n ast.Node) bool
 		case *ast.AssignStmt:
 			for i, r := range p.Rhs {
 				if r == n && len(p.Lhs) == len(p.Rhs) {
-					return c.text(p.Lhs[i]) == want
+					return astx.SameLocation(c.pass.Info, p.Lhs[i], want)
 				}
 			}
 		}

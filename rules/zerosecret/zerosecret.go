@@ -207,7 +207,7 @@ func (c *secretCheck) dropKind(lhs, rhs ast.Expr) string {
 			return "set to nil"
 		}
 	case *ast.SliceExpr:
-		if astx.IsConstZero(info, r.High) && (r.Low == nil || astx.IsConstZero(info, r.Low)) && c.text(r.X) == c.text(lhs) {
+		if astx.IsConstZero(info, r.High) && (r.Low == nil || astx.IsConstZero(info, r.Low)) && astx.SameLocation(info, r.X, lhs) {
 			return "truncated"
 		}
 	}
@@ -516,7 +516,6 @@ func (c *secretCheck) compositeStores(lit *ast.CompositeLit, v *types.Var, store
 // zeroedBefore reports whether x is zeroed by a statement that precedes
 // stmt in its block or an enclosing one, with no assignment to x between.
 func (c *secretCheck) zeroedBefore(stmt ast.Stmt, x ast.Expr) bool {
-	want := c.text(x)
 	var n ast.Node = stmt
 	for {
 		p := c.parents[n]
@@ -532,10 +531,10 @@ func (c *secretCheck) zeroedBefore(stmt ast.Stmt, x ast.Expr) bool {
 			if s.Pos() >= n.Pos() {
 				continue
 			}
-			if c.zeroes(s, want) {
+			if c.zeroes(s, x) {
 				return true
 			}
-			if c.assigns(s, want) {
+			if c.assigns(s, x) {
 				return false
 			}
 		}
@@ -543,10 +542,11 @@ func (c *secretCheck) zeroedBefore(stmt ast.Stmt, x ast.Expr) bool {
 	}
 }
 
-// zeroes reports whether statement s zeroes the slice printed as want:
+// zeroes reports whether statement s zeroes the slice x (the same
+// location, see astx.SameLocation):
 // clear(x), for i := range x { x[i] = 0 }, or a call of a helper whose
 // name says it wipes (zero, wipe, scrub, clear, burn, erase, destroy).
-func (c *secretCheck) zeroes(s ast.Stmt, want string) bool {
+func (c *secretCheck) zeroes(s ast.Stmt, x ast.Expr) bool {
 	info := c.pass.Info
 	matches := func(e ast.Expr) bool {
 		e = ast.Unparen(e)
@@ -556,7 +556,7 @@ func (c *secretCheck) zeroes(s ast.Stmt, want string) bool {
 		if se, ok := e.(*ast.SliceExpr); ok {
 			e = se.X
 		}
-		return c.text(e) == want
+		return astx.SameLocation(info, e, x)
 	}
 	switch s := s.(type) {
 	case *ast.ExprStmt:
@@ -581,18 +581,18 @@ func (c *secretCheck) zeroes(s ast.Stmt, want string) bool {
 			return false
 		}
 		ix, ok := as.Lhs[0].(*ast.IndexExpr)
-		return ok && matches(ix.X) && c.text(ix.Index) == c.text(s.Key)
+		return ok && matches(ix.X) && astx.SameLocation(info, ix.Index, s.Key)
 	case *ast.DeferStmt:
 		// defer clear(k), defer func() { for i := range k { k[i] = 0 } }()
 		if lit, ok := ast.Unparen(s.Call.Fun).(*ast.FuncLit); ok {
 			for _, st := range lit.Body.List {
-				if c.zeroes(st, want) {
+				if c.zeroes(st, x) {
 					return true
 				}
 			}
 			return false
 		}
-		return c.zeroes(&ast.ExprStmt{X: s.Call}, want)
+		return c.zeroes(&ast.ExprStmt{X: s.Call}, x)
 	}
 	return false
 }
@@ -617,9 +617,9 @@ func wipeName(call *ast.CallExpr) bool {
 	return false
 }
 
-// assigns reports whether statement s assigns the location printed as want
-// (or, for a variable, declares it anew).
-func (c *secretCheck) assigns(s ast.Stmt, want string) bool {
+// assigns reports whether statement s assigns the location x (the same
+// location, see astx.SameLocation), or, for a variable, declares it.
+func (c *secretCheck) assigns(s ast.Stmt, x ast.Expr) bool {
 	found := false
 	ast.Inspect(s, func(n ast.Node) bool {
 		if found {
@@ -627,7 +627,7 @@ func (c *secretCheck) assigns(s ast.Stmt, want string) bool {
 		}
 		if as, ok := n.(*ast.AssignStmt); ok {
 			for _, l := range as.Lhs {
-				if c.text(l) == want {
+				if astx.SameLocation(c.pass.Info, l, x) {
 					found = true
 				}
 			}

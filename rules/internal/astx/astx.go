@@ -166,6 +166,27 @@ func SameLocation(info *types.Info, a, b ast.Expr) bool {
 	return false
 }
 
+// IsOrFieldOf reports whether e is the location x or a field selected
+// from it (x.f, x.f.g, through pointers too), decided by SameLocation:
+// assigning x then also replaces e. A method value or call is never a
+// field of x.
+func IsOrFieldOf(info *types.Info, e, x ast.Expr) bool {
+	for e != nil {
+		if SameLocation(info, e, x) {
+			return true
+		}
+		sel, ok := ast.Unparen(e).(*ast.SelectorExpr)
+		if !ok {
+			return false
+		}
+		if s := info.Selections[sel]; s == nil || s.Kind() != types.FieldVal {
+			return false
+		}
+		e = sel.X
+	}
+	return false
+}
+
 // sameOptional is SameLocation for optional expressions: two absent ones
 // are the same.
 func sameOptional(info *types.Info, a, b ast.Expr) bool {

@@ -104,3 +104,80 @@ func TestSameLocation(t *testing.T) {
 	assert.False(t, SameLocation(info, nil, elts[0]))
 	assert.False(t, SameLocation(info, nil, nil))
 }
+
+const fieldSrc = `package p
+
+import "go/token"
+
+type U struct{ h []int }
+type T struct {
+	f []int
+	u U
+	p *T
+}
+
+func (t T) M() []int { return nil }
+
+func f(x, y T, p *T, s []T, i int) {
+	_ = []any{
+		x, x, // the location itself
+		x.f, x, // a field of x
+		x.u.h, x, // a field of a field
+		x.u.h, x.u, // a field of a field of x
+		x.u.h, x.u.h,
+		x, x.f, // x is not a field of x.f
+		x.f, y, // another variable
+		x.u.h, x.f, // a sibling field
+		(x.u).h, (x), // parentheses ignored
+		p.p.f, p, // through pointers
+		p.p.f, p.p,
+		(*p).f, p, // a dereference is not p itself
+		(*p).f, *p,
+		s[i].f, s[i],
+		s[i].f, s, // an element is not a field
+		x.M, x, // a method value is not a field
+		token.NoPos, token.NoPos,
+	}
+	{
+		x := y
+		_ = []any{x.f, y} // a shadowing x, although assigned from y
+	}
+}
+`
+
+func TestIsOrFieldOf(t *testing.T) {
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "p.go", fieldSrc, 0)
+	require.NoError(t, err)
+	info := &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+	_, err = (&types.Config{Importer: importer.Default()}).Check("p", fset, []*ast.File{file}, info)
+	require.NoError(t, err)
+
+	var lits []*ast.CompositeLit
+	ast.Inspect(file, func(n ast.Node) bool {
+		if cl, ok := n.(*ast.CompositeLit); ok {
+			lits = append(lits, cl)
+		}
+		return true
+	})
+	require.Len(t, lits, 2)
+	want := []bool{
+		true, true, true, true, true, false, false, false, true,
+		true, true, false, true, true, false, false, true,
+	}
+	elts := lits[0].Elts
+	require.Len(t, elts, 2*len(want))
+	for k, w := range want {
+		e, x := elts[2*k], elts[2*k+1]
+		assert.Equal(t, w, IsOrFieldOf(info, e, x), types.ExprString(e)+" in "+types.ExprString(x))
+	}
+	shadow := lits[1].Elts
+	assert.False(t, IsOrFieldOf(info, shadow[0], shadow[1]))
+	assert.False(t, IsOrFieldOf(info, nil, elts[0]))
+	assert.False(t, IsOrFieldOf(info, elts[0], nil))
+}
