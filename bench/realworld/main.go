@@ -23,11 +23,14 @@ import (
 	"time"
 )
 
-// quickModules are the small modules of CI's quick mode.
+// quickModules are the small modules of CI's quick mode: no or few
+// dependencies, and findings of four rules (pool-put, transient-retain,
+// alias-append, subslice-pin), true and false, so that a change in what
+// the rules report shows.
 var quickModules = []string{
-	"github.com/hashicorp/yamux",
-	"github.com/allegro/bigcache/v3",
-	"github.com/golang/groupcache",
+	"github.com/pierrec/lz4/v4",
+	"github.com/coder/websocket",
+	"github.com/vmihailenco/msgpack/v5",
 }
 
 var (
@@ -40,6 +43,7 @@ var (
 	flagTests   = flag.String("testflags", "-short -timeout=10m", "flags for go test in -w mode")
 	flagVerbose = flag.Bool("v", false, "list every finding with its verdict")
 	flagStrict  = flag.Bool("strict", true, "exit 1 on untriaged findings")
+	flagToolArg = flag.String("toolflags", "", "extra flags for gofixslice, space-separated (e.g. \"-large 64\")")
 	flagReuse   = flag.Bool("reuse", false, "compare the findings of an earlier run in -work with the ledger, without running anything")
 )
 
@@ -331,7 +335,7 @@ func runModule(work, tool, mod, ver string, ledger *Ledger) *moduleResult {
 	fmt.Printf("   export data: %s, peak RSS %s\n", m.Wall.Round(100*time.Millisecond), mb(m.MaxRSS))
 
 	jsonOut := filepath.Join(out, "findings.json")
-	m, err = runMeasured(src, env, jsonOut, filepath.Join(out, "json.stderr"), tool, "-json", "./...")
+	m, err = runMeasured(src, env, jsonOut, filepath.Join(out, "json.stderr"), tool, toolArgs("-json", "./...")...)
 	if err != nil {
 		r.Err = err.Error()
 		return r
@@ -352,6 +356,11 @@ func runModule(work, tool, mod, ver string, ledger *Ledger) *moduleResult {
 		r.W = runW(work, tool, mod, ver, name, out, src, env)
 	}
 	return r
+}
+
+// toolArgs puts -toolflags before the mode flag and the pattern.
+func toolArgs(mode, pattern string) []string {
+	return append(append(strings.Fields(*flagToolArg), mode), pattern)
 }
 
 func readFindings(path string, r *moduleResult) error {
@@ -641,7 +650,7 @@ func runW(work, tool, mod, ver, name, out, orig string, env []string) *wResult {
 			os.WriteFile(filepath.Join(fixed, f), data, 0o644)
 		}
 	}
-	m, _ := runMeasured(fixed, env, filepath.Join(out, "w.stdout"), filepath.Join(out, "w.stderr"), tool, "-w", "./...")
+	m, _ := runMeasured(fixed, env, filepath.Join(out, "w.stdout"), filepath.Join(out, "w.stderr"), tool, toolArgs("-w", "./...")...)
 	w.Exit = m.Exit
 	stderr, _ := os.ReadFile(filepath.Join(out, "w.stderr"))
 	stdout, _ := os.ReadFile(filepath.Join(out, "w.stdout"))
@@ -709,17 +718,17 @@ func runW(work, tool, mod, ver, name, out, orig string, env []string) *wResult {
 		o0, err0 := cmdIn(orig, env, "go", targs...)
 		os.WriteFile(filepath.Join(out, "test.orig."+safeName(p)+".log"), []byte(o0), 0o644)
 		if err0 == nil {
-			w.Failures = append(w.Failures, fmt.Sprintf("go test %s passes before the fixes and fails after: %s", p, strings.Join(failedTests(o), " ")))
+			w.Failures = append(w.Failures, fmt.Sprintf("go test %s passes before the fixes and fails after: %s", p, firstN(failedTests(o), 6)))
 			continue
 		}
 		if newly := diffStrings(failedTests(o), failedTests(o0)); len(newly) > 0 {
-			w.Failures = append(w.Failures, fmt.Sprintf("go test %s: newly failing tests: %s", p, strings.Join(newly, " ")))
+			w.Failures = append(w.Failures, fmt.Sprintf("go test %s: %d newly failing tests: %s", p, len(newly), firstN(newly, 6)))
 		} else {
 			w.Notes = append(w.Notes, "tests of "+p+" fail before and after")
 		}
 	}
 	// Second run changes nothing.
-	o, _ := cmdIn(fixed, env, tool, "-l", "./...")
+	o, _ := cmdIn(fixed, env, tool, toolArgs("-l", "./...")...)
 	var listed []string
 	for _, l := range strings.Split(o, "\n") {
 		if strings.HasSuffix(l, ".go") {
@@ -755,6 +764,14 @@ func failedTests(out string) []string {
 		}
 	}
 	return names
+}
+
+// firstN joins the first n strings and says how many more there are.
+func firstN(s []string, n int) string {
+	if len(s) <= n {
+		return strings.Join(s, " ")
+	}
+	return strings.Join(s[:n], " ") + fmt.Sprintf(" ... (%d more)", len(s)-n)
 }
 
 func diffStrings(a, b []string) []string {
