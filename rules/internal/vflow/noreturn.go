@@ -50,10 +50,11 @@ func (p *Package) NeverReturnsFunc(fn *ssa.Function) bool {
 	if p.noReturn[fn] {
 		return true
 	}
-	if obj, ok := fn.Object().(*types.Func); ok {
-		return p.NeverReturns(obj)
+	if v, ok := p.known[fn]; ok {
+		return v
 	}
-	return false
+	obj, _ := fn.Object().(*types.Func)
+	return p.NeverReturns(obj)
 }
 
 // NeverReturnsCall reports whether a call instruction never returns: its
@@ -111,6 +112,26 @@ func (p *Package) ReachableExpr(e ast.Expr) (reachable, known bool) {
 func (p *Package) deriveNoReturn() {
 	p.noReturn = map[*ssa.Function]bool{}
 	p.named = map[*types.Func]bool{}
+	// What knowledge and facts say of every callee, looked up once
+	// (names are built to look them up).
+	p.known = map[*ssa.Function]bool{}
+	for _, fn := range p.funcs {
+		for _, b := range fn.Blocks {
+			for _, instr := range b.Instrs {
+				if c, ok := instr.(*ssa.Call); ok {
+					if callee := c.Call.StaticCallee(); callee != nil {
+						if o := callee.Origin(); o != nil {
+							callee = o
+						}
+						if _, ok := p.known[callee]; !ok {
+							obj, _ := callee.Object().(*types.Func)
+							p.known[callee] = p.NeverReturns(obj)
+						}
+					}
+				}
+			}
+		}
+	}
 	for changed := true; changed; {
 		changed = false
 		for _, fn := range p.funcs {

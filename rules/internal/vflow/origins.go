@@ -102,6 +102,18 @@ func (p Path) String() string {
 	return b.String()
 }
 
+// key is a compact form of p for maps.
+func (p Path) key() string {
+	if len(p) == 0 {
+		return ""
+	}
+	b := make([]byte, 0, 3*len(p))
+	for _, e := range p {
+		b = append(b, byte(e.Kind), byte(e.Index), byte(e.Index>>8))
+	}
+	return string(b)
+}
+
 // Op is how a value is reached from the one before it in an evidence
 // chain.
 type Op uint8
@@ -197,7 +209,10 @@ func (o Origin) Callee() *ssa.Function {
 // Unknown origin.
 const (
 	maxOrigins = 64
-	maxVisits  = 4096
+	maxVisits  = 4096  // values followed
+	maxWork    = 50000 // blocks and stores looked at by searches
+	maxPath    = 8     // elements of an access path
+	maxSteps   = 64    // steps of a chain
 )
 
 // Origins returns the sources v may come from, each with its access path
@@ -235,6 +250,7 @@ type query struct {
 	dedup  map[originKey]bool
 	out    []Origin
 	visits int
+	work   int
 	cut    bool
 }
 
@@ -265,7 +281,7 @@ func (q *query) emit(o Origin, steps []Step) {
 	if q.dedup == nil {
 		q.dedup = map[originKey]bool{}
 	}
-	k := originKey{o.Kind, o.Value, o.Result, o.Path.String(), o.Narrowed}
+	k := originKey{o.Kind, o.Value, o.Result, o.Path.key(), o.Narrowed}
 	if q.dedup[k] {
 		return
 	}
@@ -285,7 +301,13 @@ func (q *query) vals(v ssa.Value, sfx Path, nar bool, steps []Step) {
 		q.out = append(q.out, Origin{Kind: Unknown, Value: v, Path: sfx, Narrowed: nar, Pos: q.p.Pos(v), Steps: q.step(steps, OpSource, v)})
 		return
 	}
-	k := seenKey{v, sfx.String(), nar}
+	if len(sfx) > maxPath || len(steps) > maxSteps {
+		// A path that keeps growing (a loop walking a list: p = p.next)
+		// or a chain too long to be evidence.
+		q.emit(Origin{Kind: Unknown, Value: v, Path: sfx, Narrowed: nar}, steps)
+		return
+	}
+	k := seenKey{v, sfx.key(), nar}
 	if q.seen[k] {
 		return
 	}
@@ -344,6 +366,17 @@ func (q *query) vals(v ssa.Value, sfx Path, nar bool, steps []Step) {
 	case *ssa.Field:
 		fe := PathElem{Kind: Field, Field: fieldVar(v.X.Type(), v.Field), Index: v.Field}
 		q.vals(v.X, append(Path{fe}, sfx...), nar, q.step(steps, OpField, v))
+	case *ssa.FieldAddr:
+		// The address of a field (&x.f, x.arr[:]): the storage it points
+		// into is that field of *X.
+		fe := PathElem{Kind: Field, Field: fieldVar(v.X.Type(), v.Field), Index: v.Field}
+		q.vals(v.X, append(Path{{Kind: Deref}, fe}, storage(sfx)...), nar, q.step(steps, OpField, v))
+	case *ssa.IndexAddr:
+		el := Path{{Kind: Elem, Index: constIndex(v.Index)}}
+		if isPointer(v.X.Type()) {
+			el = append(Path{{Kind: Deref}}, el...)
+		}
+		q.vals(v.X, append(el, storage(sfx)...), nar, q.step(steps, OpIndex, v))
 	case *ssa.Index:
 		q.vals(v.X, append(Path{{Kind: Elem, Index: constIndex(v.Index)}}, sfx...), nar, q.step(steps, OpIndex, v))
 	case *ssa.Extract:
@@ -391,7 +424,9 @@ func (q *query) vals(v ssa.Value, sfx Path, nar bool, steps []Step) {
 }
 
 // storage drops the leading dereference of a path read from a pointer to
-// storage (an Alloc, a Global): the path then starts at the storage.
+// storage (an Alloc, a Global, the address of a field or element): the
+// path then starts at the storage, and a pointer to storage stands for
+// the storage it points into.
 func storage(p Path) Path {
 	if len(p) > 0 && p[0].Kind == Deref {
 		return p[1:]
@@ -506,42 +541,63 @@ func (q *query) captured(fv *ssa.FreeVar, full Path, nar bool, steps []Step) {
 // search walks back from at over the control-flow graph of its function
 // for the stores that reach at and write location (root, full). A store to
 // exactly that location ends its path; a path that reaches root's
-// definition or the entry adds atDef once.
+// definition or the entry adds atDef once. Only the stores into root are
+// looked at (Package.byRoot), so a block without one costs one step.
 func (q *query) search(at ssa.Instruction, root ssa.Value, full Path, nar bool, steps []Step) {
 	b := at.Block()
 	if b == nil {
 		q.atDef(root, full, nar, steps)
 		return
 	}
-	rootInstr, _ := root.(ssa.Instruction)
+	// The stores into root, by block, each list in reverse order.
+	inBlock := map[*ssa.BasicBlock][]*ssa.Store{}
+	for _, s := range q.p.byRoot[root] {
+		inBlock[s.Block()] = append(inBlock[s.Block()], s)
+	}
+	for _, ss := range inBlock {
+		slices.Reverse(ss)
+	}
+	rootB, rootI := (*ssa.BasicBlock)(nil), -1
+	if ri, ok := root.(ssa.Instruction); ok {
+		rootB = ri.Block()
+		if rootB != nil {
+			rootI = slices.Index(rootB.Instrs, ri)
+		}
+	}
 	def := false
 	type frame struct {
 		b   *ssa.BasicBlock
-		end int
+		end int // instructions before end
 	}
 	work := []frame{{b, slices.Index(b.Instrs, at)}}
 	visited := map[*ssa.BasicBlock]bool{}
-	for len(work) > 0 {
+	for len(work) > 0 && !q.cut {
 		f := work[len(work)-1]
 		work = work[:len(work)-1]
+		q.spend(1)
+		low := -1 // stores at or before low are not on the path: root is defined there
+		if f.b == rootB && rootI < f.end {
+			low = rootI
+		}
 		killed := false
-		for i := f.end - 1; i >= 0 && !killed; i-- {
-			instr := f.b.Instrs[i]
-			if rootInstr != nil && instr == rootInstr {
-				def, killed = true, true
-				break
+		for _, s := range inBlock[f.b] {
+			i := q.p.storeIdx[s]
+			if i >= f.end || i <= low {
+				continue
 			}
-			if s, ok := instr.(*ssa.Store); ok {
-				if rest, must, ok := matches(s, root, full); ok {
-					q.vals(s.Val, rest, nar, appendStep(steps, Step{Op: OpStore, Value: s.Val, Instr: s, Pos: q.p.InstrPos(s)}))
-					killed = must
+			q.spend(1)
+			if rest, must, ok := matches(s, root, full); ok {
+				q.vals(s.Val, rest, nar, appendStep(steps, Step{Op: OpStore, Value: s.Val, Instr: s, Pos: q.p.InstrPos(s)}))
+				if must {
+					killed = true
+					break
 				}
 			}
 		}
 		if killed {
 			continue
 		}
-		if len(f.b.Preds) == 0 {
+		if low >= 0 || len(f.b.Preds) == 0 {
 			def = true
 			continue
 		}
@@ -557,21 +613,23 @@ func (q *query) search(at ssa.Instruction, root ssa.Value, full Path, nar bool, 
 	}
 }
 
-// allStores adds every store of root's function that may write location
-// (root, full), wherever it is.
+// allStores adds every store that may write location (root, full),
+// wherever it is in root's function.
 func (q *query) allStores(root ssa.Value, full Path, nar bool, steps []Step) {
-	fn := parentOf(root)
-	if fn == nil {
-		return
-	}
-	for _, b := range fn.Blocks {
-		for _, instr := range b.Instrs {
-			if s, ok := instr.(*ssa.Store); ok {
-				if rest, _, ok := matches(s, root, full); ok {
-					q.vals(s.Val, rest, nar, appendStep(steps, Step{Op: OpStore, Value: s.Val, Instr: s, Pos: q.p.InstrPos(s)}))
-				}
-			}
+	for _, s := range q.p.byRoot[root] {
+		q.spend(1)
+		if rest, _, ok := matches(s, root, full); ok {
+			q.vals(s.Val, rest, nar, appendStep(steps, Step{Op: OpStore, Value: s.Val, Instr: s, Pos: q.p.InstrPos(s)}))
 		}
+	}
+}
+
+// spend counts work done by searches; beyond maxWork the query is cut
+// short.
+func (q *query) spend(n int) {
+	if q.work += n; q.work > maxWork && !q.cut {
+		q.cut = true
+		q.out = append(q.out, Origin{Kind: Unknown})
 	}
 }
 

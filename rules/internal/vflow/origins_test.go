@@ -91,6 +91,19 @@ func FieldParam(h *T, s T, bs [][]byte, p *[]byte) {
 	sink("chain", h.next.buf)
 }
 
+type Buf struct {
+	arr [64]byte
+	n   int
+}
+
+func ArrField(h *Buf, bs []Buf) {
+	sink("arrfield", h.arr[:4])
+	var b Buf
+	sink("localarr", b.arr[:])
+	sink("elemaddr", &bs[2])
+	sink("elemarr", bs[1].arr[2:])
+}
+
 func Literal(x []byte) {
 	h := T{buf: x, n: 1}
 	sink("lit", h.buf)
@@ -189,6 +202,10 @@ func TestOrigins(t *testing.T) {
 		{"deref", []string{"param 3 *"}},
 		{"chain", []string{"param 0 *.next*.buf"}},
 		{"lit", []string{"param 0"}},
+		{"arrfield", []string{"param 0 *.arr narrowed"}},
+		{"localarr", []string{"alloc b .arr"}},
+		{"elemaddr", []string{"param 1 [2]"}},
+		{"elemarr", []string{"param 1 [1].arr narrowed"}},
 		{"arr", []string{"param 0"}},
 		{"arr1", []string{"const nil:[]byte"}},
 		{"unassigned", []string{"zero b"}},

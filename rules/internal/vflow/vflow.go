@@ -51,12 +51,15 @@ type Package struct {
 	bySyn  map[ast.Node]*ssa.Function // *ast.FuncDecl or *ast.FuncLit -> its function
 
 	closures map[*ssa.Function][]*ssa.MakeClosure // anonymous function -> where closures of it are made
+	byRoot   map[ssa.Value][]*ssa.Store           // base of a location (see locKey) -> the stores into it
+	storeIdx map[*ssa.Store]int                   // store -> its index in its block
 
 	// calls that never return
-	noReturn map[*ssa.Function]bool     // functions of this package that never return
-	named    map[*types.Func]bool       // the same, by object (named functions and methods)
-	cut      map[*ssa.BasicBlock]int    // block -> index of its first never-returning call or panic
-	live     map[*ssa.Function][]bool   // function -> reachability of its blocks, by Index
+	noReturn map[*ssa.Function]bool   // functions of this package that never return
+	named    map[*types.Func]bool     // the same, by object (named functions and methods)
+	known    map[*ssa.Function]bool   // callee -> whether knowledge or facts say it never returns
+	cut      map[*ssa.BasicBlock]int  // block -> index of its first never-returning call or panic
+	live     map[*ssa.Function][]bool // function -> reachability of its blocks, by Index
 }
 
 // FactKey is the key under which a function that never returns is
@@ -95,7 +98,11 @@ func For(pass *rule.Pass) *Package { return pass.ResultOf(Analysis).(*Package) }
 // packages are created from their types only (no bodies): calls into them
 // are calls to functions without blocks. facts (nil: none) answers whether
 // functions of other packages never return.
-func Build(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *types.Info, facts rule.FactStore) (p *Package) {
+func Build(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *types.Info, facts rule.FactStore) *Package {
+	return build(fset, files, pkg, info, facts, Mode)
+}
+
+func build(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *types.Info, facts rule.FactStore, mode ssa.BuilderMode) (p *Package) {
 	if facts == nil {
 		facts = rule.NoFacts
 	}
@@ -107,7 +114,7 @@ func Build(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *typ
 			*p = Package{Fset: fset, Pkg: pkg, facts: facts, Err: fmt.Errorf("building SSA for %s: %v", pkg.Path(), r)}
 		}
 	}()
-	prog := ssa.NewProgram(fset, Mode)
+	prog := ssa.NewProgram(fset, mode)
 	created := map[*types.Package]bool{}
 	var createAll func([]*types.Package)
 	createAll = func(pkgs []*types.Package) {
@@ -176,6 +183,8 @@ func (p *Package) index() {
 	p.exprOf = map[ssa.Value]ast.Expr{}
 	p.bySyn = map[ast.Node]*ssa.Function{}
 	p.closures = map[*ssa.Function][]*ssa.MakeClosure{}
+	p.byRoot = map[ssa.Value][]*ssa.Store{}
+	p.storeIdx = map[*ssa.Store]int{}
 	scores := map[ssa.Value]int{}
 	for _, fn := range p.funcs {
 		if syn := fn.Syntax(); syn != nil {
@@ -210,6 +219,10 @@ func (p *Package) index() {
 							scores[instr.X] = score
 						}
 					}
+				case *ssa.Store:
+					root, _ := locKey(instr.Addr)
+					p.byRoot[root] = append(p.byRoot[root], instr)
+					p.storeIdx[instr] = i
 				case *ssa.MakeClosure:
 					if anon, ok := instr.Fn.(*ssa.Function); ok {
 						p.closures[anon] = append(p.closures[anon], instr)
