@@ -19,8 +19,10 @@ import (
 // named ones are exported as facts (FactKey) so that dependents see them.
 //
 // A function with deferred calls is taken to return: a deferred recover
-// may turn its panic into a return. Calls through interfaces and function
-// values have no static callee and are taken to return.
+// may turn its panic into a return. Calls through interfaces never return
+// when knowledge.NoReturnInvoke says so (tb.Fatal with tb a testing.TB);
+// other calls through interfaces, and calls of function values, are taken
+// to return.
 
 // NeverReturns reports whether calling fn never returns to its caller.
 func (p *Package) NeverReturns(fn *types.Func) bool {
@@ -58,11 +60,18 @@ func (p *Package) NeverReturnsFunc(fn *ssa.Function) bool {
 }
 
 // NeverReturnsCall reports whether a call instruction never returns: its
-// static callee never returns. A go or defer statement returns at once; a
+// static callee never returns, or it calls an interface method that never
+// returns (knowledge.NoReturnInvoke). A go or defer statement returns at once; a
 // panic is an instruction of its own (*ssa.Panic).
 func (p *Package) NeverReturnsCall(c ssa.CallInstruction) bool {
 	call, ok := c.(*ssa.Call)
-	return ok && p.NeverReturnsFunc(call.Call.StaticCallee())
+	if !ok {
+		return false
+	}
+	if call.Call.IsInvoke() {
+		return knowledge.NoReturnInvoke(call.Call.Method)
+	}
+	return p.NeverReturnsFunc(call.Call.StaticCallee())
 }
 
 // Reachable reports whether instr can execute: false when every path from

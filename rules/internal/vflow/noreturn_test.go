@@ -69,6 +69,19 @@ var lit = func() { os.Exit(2) }
 
 func plain() {}
 
+func tbFatal(tb testing.TB) { tb.Fatalf("tb") }
+
+func tbError(tb testing.TB) { tb.Error("tb") }
+
+func fail[T any](t *testing.T, v T) { t.Fatal(v) }
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		log.Fatal(err)
+	}
+	return v
+}
+
 type H struct{}
 
 func (H) Die() { log.Fatalln("die") }
@@ -92,6 +105,15 @@ func User(t *testing.T, p *sync.Pool, b []byte) {
 		maybe(t, true)
 		sink("afterMaybe", b)
 	}
+	if len(b) == 4 {
+		fail(t, len(b))
+		sink("deadG", b)
+	}
+	if len(b) == 5 {
+		var tb testing.TB = t
+		tb.Skip()
+		sink("deadTB", b)
+	}
 	sink("live", b)
 }
 `
@@ -110,6 +132,10 @@ func TestNeverReturns(t *testing.T) {
 		"recursive": false,
 		"viaLit":    true, // an immediately called literal that exits
 		"plain":     false,
+		"tbFatal":   true, // through the testing.TB interface
+		"tbError":   false,
+		"fail":      true, // generic
+		"must":      false,
 		"User":      false,
 		"sink":      false,
 	} {
@@ -129,10 +155,10 @@ func TestNeverReturns(t *testing.T) {
 	for _, fn := range p.NoReturnFuncs() {
 		names = append(names, fn.Name())
 	}
-	assert.ElementsMatch(t, []string{"fatal", "exit", "both", "wrapper", "loop", "viaLit", "viaLit$1", "init$1", "Die"}, names)
+	assert.ElementsMatch(t, []string{"fatal", "exit", "both", "wrapper", "loop", "viaLit", "viaLit$1", "init$1", "tbFatal", "fail", "Die"}, names)
 
 	// Code after a call that never returns is unreachable.
-	for label, want := range map[string]bool{"dead": false, "deadT": false, "deadM": false, "afterMaybe": true, "live": true} {
+	for label, want := range map[string]bool{"dead": false, "deadT": false, "deadM": false, "deadG": false, "deadTB": false, "afterMaybe": true, "live": true} {
 		r, known := p.ReachableExpr(f.sink(t, label))
 		assert.True(t, known, label)
 		assert.Equal(t, want, r, label)
@@ -146,11 +172,15 @@ func TestNeverReturns(t *testing.T) {
 		for _, instr := range b.Instrs {
 			if c, ok := instr.(*ssa.Call); ok && p.NeverReturnsCall(c) {
 				assert.True(t, p.Reachable(c))
-				calls = append(calls, c.Call.StaticCallee().Name())
+				if c.Call.IsInvoke() {
+					calls = append(calls, "invoke "+c.Call.Method.Name())
+				} else {
+					calls = append(calls, c.Call.StaticCallee().Name())
+				}
 			}
 		}
 	}
-	assert.ElementsMatch(t, []string{"fatal", "Fatalf", "Die"}, calls)
+	assert.ElementsMatch(t, []string{"fatal", "Fatalf", "Die", "fail[int]", "invoke Skip"}, calls)
 
 	// The facts: one per named never-returning function.
 	mem := &rule.MemFacts{}
