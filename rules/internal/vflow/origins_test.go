@@ -139,6 +139,23 @@ func ClosureWrite() {
 	sink("cw", b)
 }
 
+func LoopClosure(bs [][]byte) []func() {
+	var fs []func()
+	for _, b := range bs {
+		fs = append(fs, func() { sink("loopvar", b) })
+	}
+	for i := 0; i < len(bs); i++ {
+		fs = append(fs, func() { sink("loopi", bs[i][1:]) })
+	}
+	return fs
+}
+
+func PtrLit(x []byte) *T {
+	h := &T{buf: x}
+	sink("ptrlit", h.buf)
+	return h
+}
+
 func Nested(x []byte) func() func() {
 	return func() func() {
 		return func() { sink("nested", x) }
@@ -214,6 +231,9 @@ func TestOrigins(t *testing.T) {
 		{"free", []string{"param 0 narrowed"}},
 		{"cw", []string{"alloc make([]byte, 3)", "zero b"}},
 		{"nested", []string{"param 0"}},
+		{"loopvar", []string{"param 0 []"}},
+		{"loopi", []string{"param 0 [] narrowed"}},
+		{"ptrlit", []string{"param 0"}},
 		{"tuple", []string{"call two narrowed"}},
 		{"lookup", []string{"unknown"}},
 		{"ghead", []string{"param 0 narrowed"}},
