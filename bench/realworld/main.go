@@ -44,6 +44,7 @@ var (
 	flagVerbose = flag.Bool("v", false, "list every finding with its verdict")
 	flagStrict  = flag.Bool("strict", true, "exit 1 on untriaged findings")
 	flagToolArg = flag.String("toolflags", "", "extra flags for gofixslice, space-separated (e.g. \"-large 64\")")
+	flagVerify  = flag.String("verify", "types", "with -w: gofixslice's -verify mode for the write (types or tests)")
 	flagReuse   = flag.Bool("reuse", false, "compare the findings of an earlier run in -work with the ledger, without running anything")
 )
 
@@ -650,7 +651,7 @@ func runW(work, tool, mod, ver, name, out, orig string, env []string) *wResult {
 			os.WriteFile(filepath.Join(fixed, f), data, 0o644)
 		}
 	}
-	m, _ := runMeasured(fixed, env, filepath.Join(out, "w.stdout"), filepath.Join(out, "w.stderr"), tool, toolArgs("-w", "./...")...)
+	m, _ := runMeasured(fixed, env, filepath.Join(out, "w.stdout"), filepath.Join(out, "w.stderr"), tool, append([]string{"-verify=" + *flagVerify}, toolArgs("-w", "./...")...)...)
 	w.Exit = m.Exit
 	stderr, _ := os.ReadFile(filepath.Join(out, "w.stderr"))
 	stdout, _ := os.ReadFile(filepath.Join(out, "w.stdout"))
@@ -727,12 +728,27 @@ func runW(work, tool, mod, ver, name, out, orig string, env []string) *wResult {
 			w.Notes = append(w.Notes, "tests of "+p+" fail before and after")
 		}
 	}
-	// Second run changes nothing.
-	o, _ := cmdIn(fixed, env, tool, toolArgs("-l", "./...")...)
+	// Second run changes nothing. With -verify=tests a second -l would
+	// list the fixes the tests rejected (that decision is made by running
+	// the tests, not kept), so the second run is the same -w run, and the
+	// files it changes are compared.
 	var listed []string
-	for _, l := range strings.Split(o, "\n") {
-		if strings.HasSuffix(l, ".go") {
-			listed = append(listed, l)
+	if *flagVerify == "tests" {
+		before := goFiles(fixed)
+		cmdIn(fixed, env, tool, append([]string{"-verify=tests"}, toolArgs("-w", "./...")...)...)
+		after := goFiles(fixed)
+		for name, content := range after {
+			if before[name] != content {
+				listed = append(listed, name)
+			}
+		}
+		sort.Strings(listed)
+	} else {
+		o, _ := cmdIn(fixed, env, tool, toolArgs("-l", "./...")...)
+		for _, l := range strings.Split(o, "\n") {
+			if strings.HasSuffix(l, ".go") {
+				listed = append(listed, l)
+			}
 		}
 	}
 	if len(listed) == 0 {
@@ -742,6 +758,21 @@ func runW(work, tool, mod, ver, name, out, orig string, env []string) *wResult {
 		w.Failures = append(w.Failures, "the second run would change: "+strings.Join(listed, " "))
 	}
 	return w
+}
+
+// goFiles returns the .go files under dir (relative) with their contents.
+func goFiles(dir string) map[string]string {
+	files := map[string]string{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ".go") {
+			if b, err := os.ReadFile(p); err == nil {
+				rel, _ := filepath.Rel(dir, p)
+				files[filepath.ToSlash(rel)] = string(b)
+			}
+		}
+		return nil
+	})
+	return files
 }
 
 func firstLines(s string, n int) string {
