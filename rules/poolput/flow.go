@@ -149,7 +149,10 @@ func (s *putSite) sameDef(def flow.Def, ok bool) bool {
 }
 
 // isPooled reports whether e denotes the pooled object of s (by object
-// identity, astx.SameLocation), as assigned when the Put is made.
+// identity, astx.SameLocation), as assigned when the Put is made: with SSA,
+// one of e's origins is one of the put object's (so a variable or field
+// reassigned since is another object, and every value merged into e
+// counts); without, the reaching assignment in source order.
 func (c *poolCheck) isPooled(s *putSite, e ast.Expr) bool {
 	if s.root == nil || e == nil {
 		return false
@@ -162,13 +165,17 @@ func (c *poolCheck) isPooled(s *putSite, e ast.Expr) bool {
 	if !astx.SameLocation(c.pass.Info, e, s.obj) {
 		return false
 	}
+	if same, known := c.samePooled(s, e); known {
+		return same
+	}
 	return s.sameDef(s.fn.Reaching(s.root, id.Pos()))
 }
 
 // aliases reports whether the value of e may reference memory of the
 // pooled object of s: the object itself, its fields, its elements, views
 // of it (buf.Bytes(), sub-slices, functions of the module returning views),
-// and locals assigned from those.
+// and locals assigned from those (their values followed in SSA: merges,
+// loop-carried values, kills).
 func (c *poolCheck) aliases(s *putSite, e ast.Expr, depth int) bool {
 	if e == nil || depth > 10 || s.root == nil {
 		return false
@@ -182,6 +189,14 @@ func (c *poolCheck) aliases(s *putSite, e ast.Expr, depth int) bool {
 		v := s.fn.VarOf(x)
 		if v == nil || v == s.root {
 			return false
+		}
+		if v.IsField() {
+			return false // the selector of x.f: x.f is looked at whole
+		}
+		if s.ssa != nil && !flow.IsPackageLevel(v) && mayReference(v.Type()) {
+			if u := c.valueOf(x); u != nil {
+				return c.valueAliases(s, u, depth)
+			}
 		}
 		return c.varAliases(s, v, x.Pos(), depth)
 	case *ast.SliceExpr:

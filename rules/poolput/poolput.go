@@ -5,10 +5,13 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/ssa"
+
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
+	"github.com/gofixslice/gofixslice/rules/internal/vflow"
 )
 
 // Rule reports sync.Pool lifetime errors: memory that outlives the Put,
@@ -35,8 +38,14 @@ becomes
 
   return bytes.Clone(buf.Bytes())`,
 	},
-	Checks:   []*rule.Check{useAfterPut, noReset, boxing, oversize, pointerElems, typedNil},
-	Options:  []*rule.Option{MaxCap},
+	Checks:  []*rule.Check{useAfterPut, noReset, boxing, oversize, pointerElems, typedNil},
+	Options: []*rule.Option{MaxCap},
+	// vflow.Analysis is not listed yet: the go/analysis adapter gives every
+	// shared analyzer the fact type *analyzer.PackageFacts, and a program
+	// may not register one fact type for two analyzers (summary's and
+	// vflow's). vflow.For computes it on first use instead: shared with the
+	// other rules and with facts in the CLI; under go/analysis without
+	// facts, so never-returning helpers of other packages are not seen.
 	Requires: []*rule.Analysis{summary.Analysis},
 	Run:      runPoolPut,
 })
@@ -130,6 +139,8 @@ type poolCheck struct {
 	pools    map[*types.Var]*poolInfo
 	reported map[ast.Node]bool // escapes already reported -> whether fixed
 	boxing   map[*poolInfo]*boxingPlan
+	vf       *vflow.Package
+	instrs   map[*ssa.Function]map[token.Pos]ssa.Instruction
 }
 
 // poolInfo is what the package does with one pool variable or field.
@@ -171,6 +182,8 @@ type putSite struct {
 	inner     ast.Node       // innermost function containing the call
 	stmt      *ast.ExprStmt  // the call's statement, when it sits in a statement list
 
+	ssa *ssaSite // the value flow of the Put (nil: source order only)
+
 	unfixedUse bool // a use or escape of the object around this Put has no fix
 	unfixed    bool // some finding about this Put has no fix
 }
@@ -191,6 +204,7 @@ func runPoolPut(p *rule.Pass) {
 	c := &poolCheck{
 		pass: p, sums: sums, parent: map[ast.Node]ast.Node{},
 		pools: map[*types.Var]*poolInfo{}, reported: map[ast.Node]bool{}, boxing: map[*poolInfo]*boxingPlan{},
+		vf: vflow.For(p), instrs: map[*ssa.Function]map[token.Pos]ssa.Instruction{},
 	}
 	for _, f := range p.Files {
 		c.addParents(f)
@@ -331,6 +345,7 @@ func (c *poolCheck) newSite(fn *flow.Func, call *ast.CallExpr, arg ast.Expr) *pu
 			s.def, s.hasDef = fn.Reaching(v, call.Pos())
 		}
 	}
+	c.initSSA(s)
 	c.sites = append(c.sites, s)
 	return s
 }

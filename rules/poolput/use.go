@@ -32,7 +32,7 @@ func (c *poolCheck) checkUse(s *putSite) {
 	inspectUnit(s.unit, func(n ast.Node) bool {
 		switch n := n.(type) {
 		case *ast.ReturnStmt:
-			if !c.flowsTo(s.anchor, n) {
+			if !c.returnAfter(s, n) {
 				return true
 			}
 			timing := beforePut
@@ -51,6 +51,9 @@ func (c *poolCheck) checkUse(s *putSite) {
 			}
 			timing := c.timing(s, n)
 			for i, lhs := range n.Lhs {
+				if timing == beforePut && c.storeKilled(s, lhs) {
+					continue // the holder is cleared or reassigned before the Put
+				}
 				if timing != notOnPath && c.isSink(s, lhs) {
 					c.escapes(s, n.Rhs[i], timing, "stored in "+rule.ExprText(c.pass.Fset, lhs), "store")
 				}
@@ -87,8 +90,29 @@ func (c *poolCheck) checkUse(s *putSite) {
 	}
 }
 
-// timing places a statement relative to the Put of s.
+// returnAfter reports whether return statement n can run after the Put
+// of s (a deferred Put: after the defer statement).
+func (c *poolCheck) returnAfter(s *putSite, n *ast.ReturnStmt) bool {
+	if !s.deferred {
+		if after, known := c.afterPut(s, c.stmtInstr(s, n)); known {
+			return after
+		}
+	}
+	return c.flowsTo(s.anchor, n)
+}
+
+// timing places a statement relative to the Put of s. After a
+// non-deferred Put, SSA decides when it can: calls that never return end
+// a path, and a loop's next iteration follows the Put.
 func (c *poolCheck) timing(s *putSite, n ast.Node) escapeTiming {
+	if !s.deferred && !c.flowsTo(n, s.anchor) {
+		if after, known := c.afterPut(s, c.stmtInstr(s, n)); known {
+			if after {
+				return afterPutUse
+			}
+			return notOnPath
+		}
+	}
 	switch {
 	case c.flowsTo(n, s.anchor):
 		return beforePut
@@ -132,6 +156,9 @@ func (c *poolCheck) synchronizedAfter(s *putSite, g ast.Stmt) bool {
 // escapes reports the parts of e that are memory of the pooled object.
 func (c *poolCheck) escapes(s *putSite, e ast.Expr, timing escapeTiming, how, verb string) {
 	for _, leaf := range flow.Stored(c.pass.Info, e) {
+		if timing == afterPutUse && !c.liveAfterPut(s, c.valueOf(leaf), c.instrOf(leaf)) {
+			continue // reassigned between the Put and here
+		}
 		if c.aliases(s, leaf, 0) {
 			c.reportEscape(s, leaf, timing, how, verb)
 		}
@@ -254,7 +281,17 @@ func (c *poolCheck) retainingCall(s *putSite, call *ast.CallExpr) {
 		return
 	}
 	how := "kept by " + rule.ExprText(c.pass.Fset, call.Fun)
+	var holder ast.Expr
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if ps := c.pass.Info.Selections[sel]; ps != nil && ps.Kind() == types.MethodVal {
+			holder = sel.X
+		}
+	}
+	held := holder != nil && c.heldByPooled(s, holder)
 	sum.Retains.Each(func(i int) {
+		if held && i >= 0 {
+			return // kept by a part of the pooled object: it goes back with it
+		}
 		for _, a := range c.sums.Arg(call, i) {
 			c.escapes(s, a, timing, how, "pass")
 		}
@@ -270,8 +307,13 @@ func (c *poolCheck) isSink(s *putSite, lhs ast.Expr) bool {
 		return false
 	}
 	v := s.fn.VarOf(root)
-	if v == nil || v == s.root || c.aliases(s, root, 0) {
+	if v == nil || v == s.root {
 		return false // the pooled object storing into itself
+	}
+	// x.f = ... with x the pooled object (or a view of it). A variable
+	// assigned whole is not looked up: its value there is the new one.
+	if ast.Unparen(lhs) != root && c.aliases(s, root, 0) {
+		return false
 	}
 	if flow.IsPackageLevel(v) {
 		return true
@@ -283,7 +325,11 @@ func (c *poolCheck) isSink(s *putSite, lhs ast.Expr) bool {
 }
 
 // usesAfterPut reports the first read of the pooled object (or of memory
-// aliasing it) after a non-deferred Put.
+// aliasing it) after a non-deferred Put. With SSA, "after" is a path of
+// the control-flow graph from the Put that passes no never-returning call
+// (a use earlier in a loop body is after the Put of the previous
+// iteration), and the value used must still be the put object there (not
+// reassigned, not merged only from paths that skip the Put).
 func (c *poolCheck) usesAfterPut(s *putSite) {
 	info := c.pass.Info
 	var found ast.Expr
@@ -292,7 +338,12 @@ func (c *poolCheck) usesAfterPut(s *putSite) {
 			return false
 		}
 		e, ok := n.(ast.Expr)
-		if !ok || e.Pos() < s.anchor.End() {
+		if !ok {
+			return true
+		}
+		in := c.exprInstr(e)
+		after, known := c.afterPut(s, in)
+		if known && !after || !known && e.Pos() < s.anchor.End() {
 			return true
 		}
 		use := c.isPooled(s, e)
@@ -303,7 +354,10 @@ func (c *poolCheck) usesAfterPut(s *putSite) {
 				}
 			}
 		}
-		if !use || !c.flowsTo(s.anchor, e) || c.harmlessUse(s, e) {
+		if use && known && !c.liveAfterPut(s, c.valueOf(e), in) {
+			return false
+		}
+		if !use || !known && !c.flowsTo(s.anchor, e) || c.harmlessUse(s, e) {
 			return !use
 		}
 		found = e
@@ -319,7 +373,8 @@ func (c *poolCheck) usesAfterPut(s *putSite) {
 }
 
 // harmlessUse: uses after Put that do not touch the pooled memory or are
-// reported elsewhere: rebinding the variable, comparing it with nil,
+// reported elsewhere: rebinding the variable, comparing it with nil (or
+// testify's Nil/NotNil),
 // len/cap of a local slice header, another Put, an escape already reported.
 func (c *poolCheck) harmlessUse(s *putSite, e ast.Expr) bool {
 	info := c.pass.Info
@@ -352,6 +407,9 @@ func (c *poolCheck) harmlessUse(s *putSite, e ast.Expr) bool {
 		if _, isIdent := e.(*ast.Ident); isIdent && flow.IsSliceType(info.TypeOf(e)) &&
 			(flow.IsBuiltin(info, p, "len") || flow.IsBuiltin(info, p, "cap")) {
 			return true
+		}
+		if p.Fun != e && isTestifyNilCheck(info, p) {
+			return true // assert.NotNil(t, p): tests the pointer only
 		}
 	}
 	for n := ast.Node(e); n != nil; n = c.parent[n] {

@@ -291,6 +291,15 @@ func (p *Package) AddrOf(e ast.Expr) ssa.Value {
 	return nil
 }
 
+// AddrRefOf is AddrOf's DebugRef: the address, and as an instruction,
+// where it is taken.
+func (p *Package) AddrRefOf(e ast.Expr) *ssa.DebugRef {
+	if e == nil || p.addrs == nil {
+		return nil
+	}
+	return lookup(p.addrs, e)
+}
+
 // lookup finds e in m; a field selection x.f in an lvalue context is
 // recorded under its selector f.
 func lookup[T any](m map[ast.Expr]T, e ast.Expr) T {

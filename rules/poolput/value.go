@@ -1,0 +1,372 @@
+// Value flow of pool-put's use-after-put check, on rules/internal/vflow:
+// which values are the put object (kills and merges from SSA), whether a
+// use can run after the Put (never-returning calls end a path, loops are
+// followed), and whether a holder still holds the object when the Put
+// happens.
+
+package poolput
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ssa"
+
+	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/vflow"
+)
+
+// ssaSite is what the value-flow layer says about one Put.
+type ssaSite struct {
+	fn     *ssa.Function   // the function holding the Put call (s.inner)
+	instr  ssa.Instruction // the Put call (or the call of the wrapper), nil when not found
+	value  ssa.Value       // the put object's value at the Put
+	pooled []vflow.Origin  // its origins: every value that is the put object
+	byPos  map[token.Pos]ssa.Instruction
+}
+
+// initSSA finds the Put's instruction and the origins of the put object.
+// Without SSA (a package it could not be built for) the site keeps the
+// source-order analysis of package flow.
+func (c *poolCheck) initSSA(s *putSite) {
+	if c.vf == nil || c.vf.SSA == nil || s.inner == nil {
+		return
+	}
+	fn := c.vf.FuncOf(s.inner)
+	if fn == nil {
+		return
+	}
+	ss := &ssaSite{fn: fn, byPos: c.instrIndex(fn)}
+	ss.instr = ss.byPos[s.call.Lparen]
+	if s.deferStmt != nil {
+		ss.instr = ss.byPos[s.deferStmt.Defer] // the *ssa.Defer
+	}
+	v := c.vf.ValueOf(s.arg)
+	if v == nil {
+		v = c.vf.AddrOf(s.obj)
+	}
+	if v == nil {
+		v = c.vf.ValueOf(s.obj)
+	}
+	if v == nil || ss.instr == nil {
+		return
+	}
+	ss.value = v
+	for _, o := range c.vf.Origins(v) {
+		if o.Kind != vflow.Const && o.Kind != vflow.Unknown {
+			ss.pooled = append(ss.pooled, o)
+		}
+	}
+	if len(ss.pooled) == 0 {
+		return
+	}
+	s.ssa = ss
+}
+
+// instrIndex maps the positions of a function's calls, go statements,
+// defers and returns to their instructions.
+func (c *poolCheck) instrIndex(fn *ssa.Function) map[token.Pos]ssa.Instruction {
+	if m, ok := c.instrs[fn]; ok {
+		return m
+	}
+	m := map[token.Pos]ssa.Instruction{}
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in.(type) {
+			case ssa.CallInstruction, *ssa.Return:
+				if pos := in.Pos(); pos.IsValid() {
+					if _, dup := m[pos]; !dup {
+						m[pos] = in
+					}
+				}
+			}
+		}
+	}
+	c.instrs[fn] = m
+	return m
+}
+
+// valueOf is the value of e where it is evaluated: its value, or for an
+// addressable variable used by address (a pointer method's receiver), its
+// address.
+func (c *poolCheck) valueOf(e ast.Expr) ssa.Value {
+	if v := c.vf.ValueOf(e); v != nil {
+		return v
+	}
+	return c.vf.AddrOf(e)
+}
+
+// samePooled reports whether e, which has the shape of the put object,
+// holds the object that was put (known reports whether SSA could tell):
+// one of its origins is one of the put object's. A variable or field
+// reassigned after the Put (x = nil, x.f = pool.Get()) has other origins.
+func (c *poolCheck) samePooled(s *putSite, e ast.Expr) (same, known bool) {
+	if s.ssa == nil {
+		return false, false
+	}
+	u := c.valueOf(e)
+	if u == nil {
+		return false, false
+	}
+	if u == s.ssa.value {
+		return true, true
+	}
+	if ld, ok := u.(*ssa.UnOp); ok && ld.Op == token.MUL && ld.X == s.ssa.value {
+		return true, true // the content of the variable put by address
+	}
+	for _, o := range c.vf.Origins(u) {
+		for _, p := range s.ssa.pooled {
+			if vflow.Same(o, p) {
+				return true, true
+			}
+		}
+	}
+	return false, true
+}
+
+// partOfPooled reports whether some origin of value u is the put object or
+// storage it owns (a field or element of it, not what a pointer in it
+// points to), u having type t.
+func (c *poolCheck) partOfPooled(s *putSite, u ssa.Value, owned bool) bool {
+	for _, o := range c.vf.Origins(u) {
+		if c.originPooled(s, o, u.Type(), owned) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *poolCheck) originPooled(s *putSite, o vflow.Origin, t types.Type, owned bool) bool {
+	for _, p := range s.ssa.pooled {
+		rest, ok := vflow.PartOf(o, p)
+		if !ok {
+			continue
+		}
+		if len(rest) == 0 || !owned {
+			return true
+		}
+		deep := false
+		for i, el := range rest {
+			if el.Kind == vflow.Deref && i > 0 {
+				deep = true // through a pointer held in the object
+			}
+		}
+		if !deep && ownsStorage(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// valueAliases reports whether local value u may reference memory of the
+// put object: it is the object or storage the object owns, or it comes from
+// an expression that aliases it (a view returned by a call, an append, a
+// literal holding it), following merges and loop-carried values.
+func (c *poolCheck) valueAliases(s *putSite, u ssa.Value, depth int) bool {
+	if u == nil || depth > 10 {
+		return false
+	}
+	for _, o := range c.vf.Origins(u) {
+		if c.originPooled(s, o, u.Type(), true) {
+			return true
+		}
+		switch o.Kind {
+		case vflow.Call, vflow.Append, vflow.Alloc:
+			if len(o.Path) > 0 && !ownsStorage(u.Type()) {
+				continue
+			}
+			if e := c.vf.Expr(o.Value); e != nil && c.exprAliases(s, e, depth+1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// exprAliases is aliases for an expression reached through a value's
+// origin: calls, appends and literals only (a variable there would be
+// looked up again).
+func (c *poolCheck) exprAliases(s *putSite, e ast.Expr, depth int) bool {
+	switch ast.Unparen(e).(type) {
+	case *ast.CallExpr, *ast.CompositeLit, *ast.UnaryExpr, *ast.FuncLit:
+		return c.aliases(s, e, depth)
+	}
+	return false
+}
+
+// instrOf is the instruction evaluating e, or nil.
+func (c *poolCheck) instrOf(e ast.Expr) ssa.Instruction {
+	if r := c.vf.RefOf(e); r != nil {
+		return r
+	}
+	return nil
+}
+
+// exprInstr is where e is evaluated, by value or by address, or nil.
+func (c *poolCheck) exprInstr(e ast.Expr) ssa.Instruction {
+	if r := c.vf.RefOf(e); r != nil {
+		return r
+	}
+	if r := c.vf.AddrRefOf(e); r != nil {
+		return r
+	}
+	return nil
+}
+
+// stmtInstr is an instruction of statement n (or of its first value), or
+// nil: where n runs, for reachability.
+func (c *poolCheck) stmtInstr(s *putSite, n ast.Node) ssa.Instruction {
+	if s.ssa == nil {
+		return nil
+	}
+	switch n := n.(type) {
+	case *ast.ReturnStmt:
+		if in := s.ssa.byPos[n.Return]; in != nil {
+			return in
+		}
+		for _, r := range n.Results {
+			if in := c.instrOf(r); in != nil {
+				return in
+			}
+		}
+	case *ast.AssignStmt:
+		for _, r := range n.Rhs {
+			if in := c.instrOf(r); in != nil {
+				return in
+			}
+		}
+	case *ast.SendStmt:
+		return c.instrOf(n.Value)
+	case *ast.GoStmt:
+		return s.ssa.byPos[n.Go]
+	case *ast.CallExpr:
+		return s.ssa.byPos[n.Lparen]
+	case ast.Expr:
+		return c.instrOf(n)
+	}
+	return nil
+}
+
+// afterPut says whether the code at in can run after the (non-deferred)
+// Put of s; known is false when SSA cannot tell (in is nil, or in another
+// function). Calls that never return end a path; a loop's next iteration
+// follows.
+func (c *poolCheck) afterPut(s *putSite, in ssa.Instruction) (after, known bool) {
+	if s.ssa == nil || in == nil || in.Parent() != s.ssa.fn {
+		return false, false
+	}
+	if !c.vf.Reachable(in) {
+		return false, true
+	}
+	return c.vf.Reaches(s.ssa.instr, in, nil), true
+}
+
+// liveAfterPut reports whether value u, used at in after the Put, may still
+// be the put object or a view of it from before the Put: some origin of u
+// reaches in from the Put without being defined again on the way, and
+// every merge on its way that runs after the Put takes an edge that the
+// Put reaches.
+func (c *poolCheck) liveAfterPut(s *putSite, u ssa.Value, in ssa.Instruction) bool {
+	if s.ssa == nil || u == nil || in == nil || in.Parent() != s.ssa.fn {
+		return true
+	}
+	for _, o := range c.vf.Origins(u) {
+		if o.Kind == vflow.Const {
+			continue
+		}
+		if c.originLive(s, o, in) {
+			return true
+		}
+	}
+	return false
+}
+
+func (c *poolCheck) originLive(s *putSite, o vflow.Origin, in ssa.Instruction) bool {
+	put := s.ssa.instr
+	for i, st := range o.Steps {
+		phi, ok := st.Value.(*ssa.Phi)
+		if st.Op != vflow.OpPhi || !ok || i+1 >= len(o.Steps) || phi.Parent() != s.ssa.fn {
+			continue
+		}
+		if !c.vf.Reaches(put, phi, nil) {
+			break // a merge before the Put: what it chose is still held
+		}
+		next := o.Steps[i+1].Value
+		edge := false
+		for j, e := range phi.Edges {
+			if e != next || j >= len(phi.Block().Preds) {
+				continue
+			}
+			pred := phi.Block().Preds[j]
+			if len(pred.Instrs) > 0 && c.vf.Reaches(put, pred.Instrs[len(pred.Instrs)-1], nil) {
+				edge = true
+				break
+			}
+		}
+		if !edge {
+			return false
+		}
+	}
+	def, ok := o.Value.(ssa.Instruction)
+	if !ok || def.Parent() != s.ssa.fn {
+		return true
+	}
+	return c.vf.Reaches(put, in, func(x ssa.Instruction) bool { return x == def })
+}
+
+// storeKilled reports whether the store made by assigning to lhs before a
+// non-deferred Put no longer holds the stored value when the Put runs:
+// the holder was cleared or reassigned in between (msg.f = nil; Put(x)).
+func (c *poolCheck) storeKilled(s *putSite, lhs ast.Expr) bool {
+	if s.ssa == nil || s.deferred {
+		return false
+	}
+	st := c.vf.StoreOf(lhs)
+	if st == nil || st.Parent() != s.ssa.fn {
+		return false
+	}
+	stored := c.vf.Origins(st.Val)
+	for _, o := range c.vf.ContentAt(st.Addr, s.ssa.instr) {
+		if o.Kind == vflow.Unknown {
+			return false
+		}
+		for _, so := range stored {
+			if vflow.Same(o, so) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// heldByPooled reports whether the holder x (a call's receiver) is the
+// put object or reached from it: what it keeps goes back to the pool with
+// it, nothing outside keeps it.
+func (c *poolCheck) heldByPooled(s *putSite, x ast.Expr) bool {
+	if s.ssa == nil || x == nil {
+		return false
+	}
+	u := c.valueOf(x)
+	return u != nil && c.partOfPooled(s, u, false)
+}
+
+// isTestifyNilCheck reports whether call is testify's assert/require
+// Nil or NotNil (and their f forms): a test of the pointer, not a read of
+// what it points to.
+func isTestifyNilCheck(info *types.Info, call *ast.CallExpr) bool {
+	fn := rule.Callee(info, call)
+	if fn == nil || fn.Pkg() == nil {
+		return false
+	}
+	switch fn.Pkg().Path() {
+	case "github.com/stretchr/testify/assert", "github.com/stretchr/testify/require":
+	default:
+		return false
+	}
+	switch fn.Name() {
+	case "Nil", "NotNil", "Nilf", "NotNilf":
+		return true
+	}
+	return false
+}
