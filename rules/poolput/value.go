@@ -284,6 +284,25 @@ func (c *poolCheck) liveAfterPut(s *putSite, u ssa.Value, in ssa.Instruction) bo
 
 func (c *poolCheck) originLive(s *putSite, o vflow.Origin, in ssa.Instruction) bool {
 	put := s.ssa.instr
+	// A value computed before the Put and computed again between the Put
+	// and in (the source, a load, a conversion on the way: the next
+	// element of a range loop, the next Get) is another value there.
+	avoid := map[ssa.Instruction]bool{}
+	for _, st := range o.Steps {
+		x, ok := st.Value.(ssa.Instruction)
+		if !ok || st.Op == vflow.OpPhi || x.Parent() != s.ssa.fn || avoid[x] {
+			continue
+		}
+		if c.vf.Reaches(x, put, nil) {
+			avoid[x] = true
+		}
+	}
+	var skip func(ssa.Instruction) bool
+	if len(avoid) > 0 {
+		skip = func(x ssa.Instruction) bool { return avoid[x] }
+	}
+	// A merge that runs after the Put must take its edge on a path from
+	// the Put.
 	for i, st := range o.Steps {
 		phi, ok := st.Value.(*ssa.Phi)
 		if st.Op != vflow.OpPhi || !ok || i+1 >= len(o.Steps) || phi.Parent() != s.ssa.fn {
@@ -299,7 +318,7 @@ func (c *poolCheck) originLive(s *putSite, o vflow.Origin, in ssa.Instruction) b
 				continue
 			}
 			pred := phi.Block().Preds[j]
-			if len(pred.Instrs) > 0 && c.vf.Reaches(put, pred.Instrs[len(pred.Instrs)-1], nil) {
+			if len(pred.Instrs) > 0 && c.vf.Reaches(put, pred.Instrs[len(pred.Instrs)-1], skip) {
 				edge = true
 				break
 			}
@@ -308,11 +327,7 @@ func (c *poolCheck) originLive(s *putSite, o vflow.Origin, in ssa.Instruction) b
 			return false
 		}
 	}
-	def, ok := o.Value.(ssa.Instruction)
-	if !ok || def.Parent() != s.ssa.fn {
-		return true
-	}
-	return c.vf.Reaches(put, in, func(x ssa.Instruction) bool { return x == def })
+	return c.vf.Reaches(put, in, skip)
 }
 
 // storeKilled reports whether the store made by assigning to lhs before a
