@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/ast"
 	"os"
+	"reflect"
 	"strings"
 	"sync"
 
@@ -36,15 +37,12 @@ func New(r *rule.Rule) *analysis.Analyzer {
 		Doc:  r.Title + "\n\n" + strings.TrimSpace(r.Doc.Intro),
 		URL:  r.URL(),
 		Run: func(ap *analysis.Pass) (any, error) {
-			results := rule.NewResults()
-			for _, sa := range r.Requires {
-				results.Set(sa, ap.ResultOf[Shared(sa)])
-			}
+			results, _ := ap.ResultOf[sharedAnalyzer].(*rule.Results)
 			return nil, run(ap, r, values, checks.enabled, results)
 		},
 	}
 	for _, sa := range r.Requires {
-		a.Requires = append(a.Requires, Shared(sa))
+		a.Requires = []*analysis.Analyzer{Shared(sa)}
 	}
 	for _, o := range r.Options {
 		a.Flags.Var(rule.FlagValue{Opt: o, Values: values}, o.Name, o.Doc)
@@ -54,34 +52,53 @@ func New(r *rule.Rule) *analysis.Analyzer {
 }
 
 var (
-	sharedMu sync.Mutex
-	shared   = map[*rule.Analysis]*analysis.Analyzer{}
+	sharedMu       sync.Mutex
+	sharedAnalyses []*rule.Analysis // every shared analysis some rule analyzer requires
+	sharedAnalyzer *analysis.Analyzer
 )
 
-// Shared returns the analyzer of a shared analysis, the same one on every
-// call: every rule analyzer that requires it shares its result and facts.
+// Shared returns the analyzer of the shared analyses, the same one on
+// every call: it computes every shared analysis the rule analyzers require
+// (registered by New) once per package, exports their facts as one
+// package fact (go/analysis allows a fact type to only one analyzer), and
+// returns them as a *rule.Results that each rule analyzer reads.
 func Shared(sa *rule.Analysis) *analysis.Analyzer {
 	sharedMu.Lock()
 	defer sharedMu.Unlock()
-	if a, ok := shared[sa]; ok {
-		return a
+	known := false
+	for _, x := range sharedAnalyses {
+		known = known || x == sa
 	}
-	a := &analysis.Analyzer{
-		Name:       sa.Name,
-		Doc:        sa.Doc,
-		URL:        rule.HomeURL,
-		FactTypes:  []analysis.Fact{new(PackageFacts)},
-		ResultType: sa.ResultType,
-		Run: func(ap *analysis.Pass) (any, error) {
-			facts := NewAnalysisFacts(ap)
-			pass := rule.NewPass(rule.PassConfig{Fset: ap.Fset, Files: ap.Files, Pkg: ap.Pkg, Info: ap.TypesInfo, Facts: facts})
-			v := pass.ResultOf(sa)
-			facts.Flush()
-			return v, nil
-		},
+	if !known {
+		sharedAnalyses = append(sharedAnalyses, sa)
 	}
-	shared[sa] = a
-	return a
+	if sharedAnalyzer == nil {
+		sharedAnalyzer = &analysis.Analyzer{
+			Name:       "gofixsliceshared",
+			Doc:        "gofixsliceshared computes the analyses several gofixslice analyzers share (what each function does with its arguments, SSA value flow, functions that never return) and carries their facts to importing packages.",
+			URL:        rule.HomeURL,
+			FactTypes:  []analysis.Fact{new(PackageFacts)},
+			ResultType: reflect.TypeOf((*rule.Results)(nil)),
+			Run:        runShared,
+		}
+	}
+	return sharedAnalyzer
+}
+
+// runShared computes every registered shared analysis: facts can be
+// exported only while the pass runs.
+func runShared(ap *analysis.Pass) (any, error) {
+	sharedMu.Lock()
+	analyses := append([]*rule.Analysis(nil), sharedAnalyses...)
+	sharedMu.Unlock()
+	facts := NewAnalysisFacts(ap)
+	results := rule.NewResults()
+	pass := rule.NewPass(rule.PassConfig{Fset: ap.Fset, Files: ap.Files, Pkg: ap.Pkg, Info: ap.TypesInfo, Facts: facts, Results: results})
+	for _, sa := range analyses {
+		pass.ResultOf(sa)
+	}
+	facts.Flush()
+	return results, nil
 }
 
 // Run runs rule r on an analysis pass and reports its diagnostics of the

@@ -38,15 +38,9 @@ becomes
 
   return bytes.Clone(buf.Bytes())`,
 	},
-	Checks:  []*rule.Check{useAfterPut, noReset, boxing, oversize, pointerElems, typedNil},
-	Options: []*rule.Option{MaxCap},
-	// vflow.Analysis is not listed yet: the go/analysis adapter gives every
-	// shared analyzer the fact type *analyzer.PackageFacts, and a program
-	// may not register one fact type for two analyzers (summary's and
-	// vflow's). vflow.For computes it on first use instead: shared with the
-	// other rules and with facts in the CLI; under go/analysis without
-	// facts, so never-returning helpers of other packages are not seen.
-	Requires: []*rule.Analysis{summary.Analysis},
+	Checks:   []*rule.Check{useAfterPut, noReset, boxing, oversize, pointerElems, typedNil},
+	Options:  []*rule.Option{MaxCap},
+	Requires: []*rule.Analysis{summary.Analysis, vflow.Analysis},
 	Run:      runPoolPut,
 })
 
@@ -71,8 +65,11 @@ happens: the pool's next user overwrites it. Puts hidden in a wrapper of
 the module (defer release(buf)) count, through function summaries. A
 deferred Put runs after the return values are evaluated, so "return
 buf.String()" and "return string(buf.Bytes())" copy in time and are not
-reported. After a non-deferred Put any read of the object is reported; len
-and cap of a local slice header are not reads.
+reported. After a non-deferred Put, a read of the object is reported when
+it is reached from the Put on a path that neither computes the object
+again (a reassignment, the next Get, the next range element) nor passes a
+call that never returns (t.Fatal, os.Exit, helpers that always call
+them); len and cap of a local slice header and nil checks are not reads.
 Fix: copy at the escape (bytes.Clone / slices.Clone, or append(x[:0:0],
 x...) before Go 1.20/1.21) when the escape is evaluated before the Put;
 otherwise report only.`,
