@@ -41,6 +41,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/tools/txtar"
 
+	"github.com/gofixslice/gofixslice/internal/goldentest"
 	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rules"
@@ -404,23 +405,7 @@ func checkFindings(t *testing.T, c *Case, gs []Got) {
 		}
 	}
 	if *update {
-		ar := &txtar.Archive{Comment: c.Archive.Comment}
-		for _, f := range c.Archive.Files {
-			if f.Name != "findings" && f.Name != "exec" {
-				ar.Files = append(ar.Files, f)
-			}
-		}
-		data := strings.Join(now, "\n")
-		if data != "" {
-			data += "\n"
-		}
-		ar.Files = append(ar.Files, txtar.File{Name: "findings", Data: []byte(data)})
-		for _, f := range c.Archive.Files {
-			if f.Name == "exec" {
-				ar.Files = append(ar.Files, f)
-			}
-		}
-		require.NoError(t, os.WriteFile(c.Path, txtar.Format(ar), 0o644))
+		goldentest.Rewrite(t, c.Path, c.Archive, now, nil)
 		return
 	}
 	if strings.Join(now, "\n") != strings.Join(recorded, "\n") {

@@ -283,8 +283,15 @@ func errorStrings(dir string, errs []error) []string {
 
 // rewriteCase regenerates the findings and .golden sections of a case.
 func rewriteCase(t *testing.T, c *Case, findings []string, outputs map[string][]byte) {
-	ar := &txtar.Archive{Comment: c.Archive.Comment}
-	for _, f := range c.Archive.Files {
+	Rewrite(t, c.Path, c.Archive, findings, outputs)
+}
+
+// Rewrite writes the archive at path again with new "findings" and
+// ".golden" sections (outputs: file name -> expected content; nil: none).
+// Every other section keeps its place; "exec" moves after "findings".
+func Rewrite(t testing.TB, path string, old *txtar.Archive, findings []string, outputs map[string][]byte) {
+	ar := &txtar.Archive{Comment: old.Comment}
+	for _, f := range old.Files {
 		if f.Name == "findings" || f.Name == "exec" || strings.HasSuffix(f.Name, ".golden") {
 			continue
 		}
@@ -298,10 +305,10 @@ func rewriteCase(t *testing.T, c *Case, findings []string, outputs map[string][]
 		data += "\n"
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: "findings", Data: []byte(data)})
-	for _, f := range c.Archive.Files {
+	for _, f := range old.Files {
 		if f.Name == "exec" {
 			ar.Files = append(ar.Files, f)
 		}
 	}
-	require.NoError(t, os.WriteFile(c.Path, txtar.Format(ar), 0o644))
+	require.NoError(t, os.WriteFile(path, txtar.Format(ar), 0o644))
 }
