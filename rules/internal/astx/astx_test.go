@@ -59,26 +59,7 @@ func f(x, y T, p *T, s []int, m map[string]int, i, j int) {
 `
 
 func TestSameLocation(t *testing.T) {
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "p.go", sameSrc, 0)
-	require.NoError(t, err)
-	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-	}
-	_, err = (&types.Config{Importer: importer.Default()}).Check("p", fset, []*ast.File{file}, info)
-	require.NoError(t, err)
-
-	var lits []*ast.CompositeLit
-	ast.Inspect(file, func(n ast.Node) bool {
-		if cl, ok := n.(*ast.CompositeLit); ok {
-			lits = append(lits, cl)
-		}
-		return true
-	})
-	require.Len(t, lits, 2)
+	info, lits := checkPairs(t, sameSrc)
 	want := []bool{
 		true, false, true, true, false, false, true, false, true, true,
 		true, false, true, true, true, true, false, true,
@@ -146,26 +127,7 @@ func f(x, y T, p *T, s []T, i int) {
 `
 
 func TestIsOrFieldOf(t *testing.T) {
-	fset := token.NewFileSet()
-	file, err := parser.ParseFile(fset, "p.go", fieldSrc, 0)
-	require.NoError(t, err)
-	info := &types.Info{
-		Types:      map[ast.Expr]types.TypeAndValue{},
-		Defs:       map[*ast.Ident]types.Object{},
-		Uses:       map[*ast.Ident]types.Object{},
-		Selections: map[*ast.SelectorExpr]*types.Selection{},
-	}
-	_, err = (&types.Config{Importer: importer.Default()}).Check("p", fset, []*ast.File{file}, info)
-	require.NoError(t, err)
-
-	var lits []*ast.CompositeLit
-	ast.Inspect(file, func(n ast.Node) bool {
-		if cl, ok := n.(*ast.CompositeLit); ok {
-			lits = append(lits, cl)
-		}
-		return true
-	})
-	require.Len(t, lits, 2)
+	info, lits := checkPairs(t, fieldSrc)
 	want := []bool{
 		true, true, true, true, true, false, false, false, true,
 		true, true, false, true, true, false, false, true,
@@ -180,4 +142,30 @@ func TestIsOrFieldOf(t *testing.T) {
 	assert.False(t, IsOrFieldOf(info, shadow[0], shadow[1]))
 	assert.False(t, IsOrFieldOf(info, nil, elts[0]))
 	assert.False(t, IsOrFieldOf(info, elts[0], nil))
+}
+
+// checkPairs type-checks src and returns its two composite literals: the
+// expressions to compare pairwise, and the wanted answers' order.
+func checkPairs(t *testing.T, src string) (*types.Info, []*ast.CompositeLit) {
+	t.Helper()
+	fset := token.NewFileSet()
+	file, err := parser.ParseFile(fset, "p.go", src, 0)
+	require.NoError(t, err)
+	info := &types.Info{
+		Types:      map[ast.Expr]types.TypeAndValue{},
+		Defs:       map[*ast.Ident]types.Object{},
+		Uses:       map[*ast.Ident]types.Object{},
+		Selections: map[*ast.SelectorExpr]*types.Selection{},
+	}
+	_, err = (&types.Config{Importer: importer.Default()}).Check("p", fset, []*ast.File{file}, info)
+	require.NoError(t, err)
+	var lits []*ast.CompositeLit
+	ast.Inspect(file, func(n ast.Node) bool {
+		if cl, ok := n.(*ast.CompositeLit); ok {
+			lits = append(lits, cl)
+		}
+		return true
+	})
+	require.Len(t, lits, 2)
+	return info, lits
 }
