@@ -11,6 +11,7 @@ import (
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
+	"github.com/gofixslice/gofixslice/rules/internal/vflow"
 )
 
 // Rule reports small sub-slices of large storage kept in long-lived
@@ -55,7 +56,7 @@ becomes
 	},
 	Checks:   []*rule.Check{wholeRead, largeMake},
 	Options:  []*rule.Option{Large},
-	Requires: []*rule.Analysis{summary.Analysis},
+	Requires: []*rule.Analysis{summary.Analysis, vflow.Analysis},
 	Run:      runSubslicePin,
 })
 
@@ -89,7 +90,12 @@ is read into, or a constant size of at least the large option's bytes
 type pinCheck struct {
 	pass *rule.Pass
 	sums *summary.Table
+	vf   *vflow.Package
 	fn   *flow.Func
+
+	// holder is the place being stored into (the left-hand side of the
+	// assignment being checked), or nil.
+	holder ast.Expr
 
 	escaped  map[*types.Var]bool // locals that leave the function (computed once)
 	closures []*ast.FuncLit      // function literals of the function
@@ -97,9 +103,10 @@ type pinCheck struct {
 
 func runSubslicePin(p *rule.Pass) {
 	sums := summary.For(p)
+	vf := vflow.For(p)
 	for _, file := range p.Files {
 		for _, fn := range sums.Funcs(file) {
-			c := &pinCheck{pass: p, sums: sums, fn: fn}
+			c := &pinCheck{pass: p, sums: sums, vf: vf, fn: fn}
 			c.check()
 		}
 	}
@@ -116,7 +123,7 @@ func (c *pinCheck) pinned(val ast.Expr) (ast.Node, *rule.Check) {
 		if !o.Narrowed {
 			continue
 		}
-		if check := c.large(o, 0); check != nil {
+		if check, src := c.large(o, 0); check != nil && !c.notPin(val, o, src) {
 			return o.Node, check
 		}
 	}
@@ -129,43 +136,44 @@ func isString(t types.Type) bool {
 }
 
 // large returns the check of an origin the rule can prove is large
-// storage, or nil.
-func (c *pinCheck) large(o flow.Origin, depth int) *rule.Check {
+// storage, or nil, and the call that makes the storage (the read, or the
+// make).
+func (c *pinCheck) large(o flow.Origin, depth int) (*rule.Check, *ast.CallExpr) {
 	if depth > 4 {
-		return nil
+		return nil, nil
 	}
 	info := c.pass.Info
 	switch o.Kind {
 	case flow.OriginCall:
 		call, ok := o.Node.(*ast.CallExpr)
 		if !ok || o.Index != 0 {
-			return nil
+			return nil, nil
 		}
 		if knowledge.IsLargeReader(rule.Callee(info, call)) {
-			return wholeRead
+			return wholeRead, call
 		}
 	case flow.OriginMake:
-		if c.largeMake(o.Node.(*ast.CallExpr)) {
-			return largeMake
+		if call := o.Node.(*ast.CallExpr); c.largeMake(call) {
+			return largeMake, call
 		}
 	case flow.OriginFresh:
 		// string(data) / []byte(s) of a whole large input is large too.
 		call, ok := o.Node.(*ast.CallExpr)
 		if !ok || len(call.Args) != 1 {
-			return nil
+			return nil, nil
 		}
 		if tv, ok := info.Types[call.Fun]; !ok || !tv.IsType() {
-			return nil
+			return nil, nil
 		}
 		for _, a := range c.fn.Origins(call.Args[0], c.sums.Views) {
 			if !a.Narrowed {
-				if check := c.large(a, depth+1); check != nil {
-					return check
+				if check, src := c.large(a, depth+1); check != nil {
+					return check, src
 				}
 			}
 		}
 	}
-	return nil
+	return nil, nil
 }
 
 // largeMake: make([]T, n[, m]) with a non-constant size, or a constant size
@@ -184,6 +192,12 @@ func (c *pinCheck) largeMake(call *ast.CallExpr) bool {
 	for _, a := range call.Args[1:] {
 		tv, ok := c.pass.Info.Types[a]
 		if !ok || tv.Value == nil {
+			if n, ok := c.bounded(call, a); ok && n*elem < c.pass.Size(Large) {
+				// A size guard bounds it below the large size:
+				// if n <= 8<<10 { buf = make([]byte, n) }.
+				most = max(most, n)
+				continue
+			}
 			// A non-constant size is large input only for a buffer that is
 			// read into; a make sized to what it will hold (a copy, an
 			// arena split into parts that are all used) pins nothing extra.
@@ -313,7 +327,9 @@ func (c *pinCheck) check() {
 			}
 			for i, lhs := range s.Lhs {
 				if place, ok := c.longLived(lhs, s.Rhs[i]); ok {
+					c.holder = lhs
 					c.checkValues(s.Rhs[i], place)
+					c.holder = nil
 				}
 			}
 		case *ast.SendStmt:
