@@ -6,6 +6,8 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/cfg"
+
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
@@ -115,8 +117,10 @@ type transientCheck struct {
 	sums       *summary.Table
 	fn         *flow.Func
 	writeParam *types.Var
-	mutations  map[*types.Var][]token.Pos // calls that modify a bytes.Buffer
-	readBufs   map[*types.Var][]ast.Node  // loops that read into a buffer declared outside them
+	mutations  map[*types.Var][]token.Pos            // calls that modify a bytes.Buffer
+	readBufs   map[*types.Var][]ast.Node             // loops that read into a buffer declared outside them
+	readCalls  map[*types.Var]map[*ast.CallExpr]bool // every call that reads into a local buffer
+	graph      *cfg.CFG                              // built on first use (keptAcrossOverwrite)
 }
 
 func runTransientRetain(p *rule.Pass) {
@@ -129,7 +133,7 @@ func runTransientRetain(p *rule.Pass) {
 			sums = summary.For(p)
 		}
 		for _, fn := range sums.Funcs(file) {
-			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}}
+			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}, readCalls: map[*types.Var]map[*ast.CallExpr]bool{}}
 			c.prepare()
 			c.checkStores()
 		}
@@ -198,6 +202,12 @@ func (c *transientCheck) prepare() {
 		}
 		for _, a := range into {
 			v := c.fn.VarOf(flow.Root(a))
+			if v != nil {
+				if c.readCalls[v] == nil {
+					c.readCalls[v] = map[*ast.CallExpr]bool{}
+				}
+				c.readCalls[v][call] = true
+			}
 			loop := c.fn.InnermostLoop(call)
 			if v == nil || loop == nil || !flow.DeclaredOutside(v, loop) || c.fn.IsParam(v) || flow.IsPackageLevel(v) {
 				continue
@@ -344,7 +354,9 @@ func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt
 	// A local keeps the view past the next call only when the call comes
 	// around again: the store is in the loop, the local is declared before
 	// it, and the local is read after the loop or, in the loop, before this
-	// store (a value from an earlier iteration).
+	// store (a value from an earlier iteration), and some such read comes
+	// after the next overwrite on a path where the local still holds the
+	// view (keptAcrossOverwrite).
 	if src.loop == nil || v.Pos() >= src.loop.Pos() || !flow.Within(stmt, src.loop) {
 		return false
 	}
@@ -359,7 +371,7 @@ func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt
 			continue
 		}
 		if u.Pos() >= src.loop.End() || (flow.Within(u, src.loop) && u.Pos() < stmt.End()) {
-			return true
+			return c.keptAcrossOverwrite(v, src, stmt)
 		}
 	}
 	return false
@@ -411,6 +423,9 @@ func (c *transientCheck) checkStores() {
 						continue
 					}
 					if src := c.transient(val, 0); src != nil && c.outlives(lhs, src, s) {
+						if src.kind == kindWriteParam && c.heldOnlyDuringCall(lhs, s) {
+							continue
+						}
 						c.report(val, src, "")
 					}
 				}
