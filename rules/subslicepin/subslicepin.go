@@ -46,7 +46,13 @@ slices. Strings before Go 1.20 are reported without a fix.`,
 		NotReported: `sub-slices used locally, passed to calls that do not retain
 them, converted with string(...), already cloned or copied, cut from small
 fixed arrays or small constant makes, or returned to the caller (returning a
-view is normal API design, as bytes.TrimSpace does).`,
+view is normal API design, as bytes.TrimSpace does). Nor, for lack of
+evidence that anything large is pinned: views that may cover the whole
+array (s[:len(s)], s[:cap(s)], buf[:n] after io.ReadFull(r, buf), b[:n] of
+make([]T, 0, n), Trim of such a view: cloning them frees nothing and costs
+a copy), parts stored in a container that already holds the whole array,
+makes bounded below the large option by a size guard (if n <= C, a
+tagless switch, min(n, C)), and /proc or /sys files.`,
 		Example: `  data, _ := os.ReadFile(path)
   cache[key] = data[off:off+n]
 
