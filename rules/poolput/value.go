@@ -176,6 +176,12 @@ func (c *poolCheck) valueAliases(s *putSite, u ssa.Value, depth int) bool {
 			if len(o.Path) > 0 && !ownsStorage(u.Type()) {
 				continue
 			}
+			if o.Kind == vflow.Call && o.Result > 0 {
+				// Summaries and knowledge speak of result 0 only: the
+				// err of data, err := f(buf[:0]) is no view of buf
+				// (segmentio/encoding v0.5.4 json/json.go:517).
+				continue
+			}
 			if e := c.vf.Expr(o.Value); e != nil && c.exprAliases(s, e, depth+1) {
 				return true
 			}
