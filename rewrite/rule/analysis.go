@@ -36,13 +36,6 @@ type Results struct {
 // NewResults returns an empty set: each analysis is computed on first use.
 func NewResults() *Results { return &Results{m: map[*Analysis]any{}} }
 
-// Set records a result computed elsewhere (a go/analysis driver's ResultOf).
-func (r *Results) Set(a *Analysis, v any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.m[a] = v
-}
-
 func (r *Results) of(a *Analysis, p *Pass) any {
 	r.mu.Lock()
 	defer r.mu.Unlock()
