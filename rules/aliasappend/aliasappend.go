@@ -4,10 +4,13 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/dave/dst"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
@@ -226,11 +229,60 @@ func (c *aliasCheck) inUse(se *ast.SliceExpr, stmt ast.Node) bool {
 		return true
 	}
 	for _, u := range c.fn.Uses(v) {
-		if u.Pos() >= stmt.End() {
+		if u.Pos() >= stmt.End() && !c.readsWithin(se, u) {
 			return true
 		}
 	}
 	return false
+}
+
+// readsWithin reports whether the use u of the base of se only reads the
+// part that se also covers: u is x[i:j] with se's bounds (j a constant or
+// a variable assigned once) passed to a callee that neither keeps nor
+// appends to it (quic-go's proxy: buf[:n] sent, then WriteToUDP(buf[:n])).
+// An append by whoever received se writes past j, which such a use never
+// sees.
+func (c *aliasCheck) readsWithin(se *ast.SliceExpr, u *ast.Ident) bool {
+	info := c.pass.Info
+	use, ok := c.parents[u].(*ast.SliceExpr)
+	if !ok || use.X != u || use.Slice3 || use.High == nil {
+		return false
+	}
+	sameBound := func(a, b ast.Expr) bool {
+		zero := func(e ast.Expr) bool { return e == nil || astx.IsConstZero(info, e) }
+		if zero(a) || zero(b) {
+			return zero(a) && zero(b)
+		}
+		if !astx.SameLocation(info, a, b) {
+			return false
+		}
+		if info.Types[ast.Unparen(a)].Value != nil {
+			return true
+		}
+		id, ok := ast.Unparen(a).(*ast.Ident)
+		if !ok {
+			return false
+		}
+		w := c.fn.VarOf(id)
+		return w != nil && !flow.IsPackageLevel(w) && !c.fn.IsParam(w) && len(c.fn.Defs(w)) == 1
+	}
+	if !sameBound(se.Low, use.Low) || !sameBound(se.High, use.High) {
+		return false
+	}
+	call, ok := c.parents[use].(*ast.CallExpr)
+	if !ok || astx.ArgPosition(call, use) < 0 || flow.IsBuiltin(info, call, "append") {
+		return false
+	}
+	if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+		return false
+	}
+	k := astx.ArgPosition(call, use)
+	if fn := rule.Callee(info, call); k == 0 && (knowledge.IsWriteMethod(fn) || stdWriteMethod(fn)) {
+		return true
+	}
+	s, ok := c.sums.Call(call)
+	p := astx.ParamIndex(info, call, k)
+	return ok && !s.Keeps().Has(p) && !s.Appends.Has(p)
 }
 
 // suggest says how to fix se: the capped form, or how to get one when the
@@ -275,4 +327,24 @@ func (c *aliasCheck) reportFix(check *rule.Check, n ast.Node, msg string, fix *r
 	}
 	c.done[n] = true
 	c.pass.Report(rule.Diagnostic{Check: check, Pos: n.Pos(), End: n.End(), Message: msg, Fix: fix})
+}
+
+// stdWriteMethod reports whether fn is a method of the standard library
+// named Write... whose first parameter is a []byte it writes out
+// (net.UDPConn.WriteToUDP, WriteTo, os.File.WriteAt): like io.Writer's
+// Write, it neither keeps nor appends to p.
+func stdWriteMethod(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil || strings.Contains(fn.Pkg().Path(), ".") || !strings.HasPrefix(fn.Name(), "Write") {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 {
+		return false
+	}
+	sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := sl.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
 }

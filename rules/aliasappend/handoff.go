@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"go/ast"
+	"go/token"
 	"go/types"
+	"strings"
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
@@ -155,7 +157,7 @@ func (c *aliasCheck) mayAppend(body ast.Node, v *types.Var, depth int) bool {
 func (c *aliasCheck) checkSend(s *ast.SendStmt) {
 	for _, val := range flow.Stored(c.pass.Info, s.Value) {
 		se := c.chunkOf(val, s.Pos())
-		if se == nil || !c.inUse(se, s) {
+		if se == nil || !c.inUse(se, s) || c.readLoopBuffer(se, s) {
 			continue
 		}
 		c.report(handoff, se, fmt.Sprintf("%s is sent on a channel while %s is still in use: a receiver that appends to it overwrites the elements after it; %s",
@@ -238,6 +240,15 @@ func (c *aliasCheck) assignedBack(call *ast.CallExpr, se *ast.SliceExpr) bool {
 // p[:k]: the in-place filter idiom, which appends no more than it reads)
 // does not count. For other callees, the summary's Appends bit decides.
 func (c *aliasCheck) growsPastLen(call *ast.CallExpr, i int, depth int) bool {
+	return c.growsPastLenIn(nil, nil, call, i, depth)
+}
+
+// growsPastLenIn is growsPastLen for a call made in function caller (nil
+// for the function being checked), whose parameters in nilParams are nil
+// on entry and never reassigned: an append(p, q...) in the callee with q
+// bound to a nil argument writes nothing (go-crypto's Encrypt(w, to, nil,
+// ...) appends toHidden, nil at the call, onto to).
+func (c *aliasCheck) growsPastLenIn(caller *flow.Func, nilParams map[*types.Var]bool, call *ast.CallExpr, i int, depth int) bool {
 	info := c.pass.Info
 	fn := rule.Callee(info, call)
 	if fn == nil {
@@ -252,6 +263,7 @@ func (c *aliasCheck) growsPastLen(call *ast.CallExpr, i int, depth int) bool {
 		s, ok := c.sums.Call(call)
 		return ok && s.Appends.Has(p)
 	}
+	nils := c.nilArgs(caller, nilParams, call, g)
 	grows := false
 	ast.Inspect(g.Decl.Body, func(n ast.Node) bool {
 		if grows {
@@ -262,7 +274,7 @@ func (c *aliasCheck) growsPastLen(call *ast.CallExpr, i int, depth int) bool {
 			return true
 		}
 		if flow.IsBuiltin(info, inner, "append") {
-			if len(inner.Args) > 0 && keepsEnd(g, inner.Args[0], pv, 0) {
+			if len(inner.Args) > 0 && keepsEnd(g, inner.Args[0], pv, 0) && !appendsNil(g, nils, inner) {
 				grows = true
 			}
 			return true
@@ -271,13 +283,83 @@ func (c *aliasCheck) growsPastLen(call *ast.CallExpr, i int, depth int) bool {
 			return true
 		}
 		for k, a := range inner.Args {
-			if keepsEnd(g, a, pv, 0) && c.growsPastLen(inner, k, depth+1) {
+			if keepsEnd(g, a, pv, 0) && c.growsPastLenIn(g, nils, inner, k, depth+1) {
 				grows = true
 			}
 		}
 		return true
 	})
 	return grows
+}
+
+// appendsNil reports whether an append call in g is append(x, q...) with
+// q a parameter that is nil on entry and never reassigned: it writes
+// nothing.
+func appendsNil(g *flow.Func, nils map[*types.Var]bool, call *ast.CallExpr) bool {
+	if !call.Ellipsis.IsValid() || len(call.Args) != 2 {
+		return false
+	}
+	id, ok := ast.Unparen(call.Args[1]).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	v := g.VarOf(id)
+	return v != nil && nils[v]
+}
+
+// nilArgs returns the parameters of callee g that call binds to nil: a nil
+// literal, or a parameter of caller that is itself nil on entry. Only
+// parameters g never reassigns nor takes the address of count.
+func (c *aliasCheck) nilArgs(caller *flow.Func, callerNils map[*types.Var]bool, call *ast.CallExpr, g *flow.Func) map[*types.Var]bool {
+	info := c.pass.Info
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok {
+		return nil
+	}
+	var nils map[*types.Var]bool
+	for k, a := range call.Args {
+		if sig.Variadic() && k >= sig.Params().Len()-1 && !call.Ellipsis.IsValid() {
+			break
+		}
+		isNil := false
+		if tv, ok := info.Types[a]; ok && tv.IsNil() {
+			isNil = true
+		} else if id, ok := ast.Unparen(a).(*ast.Ident); ok && caller != nil {
+			if v := caller.VarOf(id); v != nil && callerNils[v] {
+				isNil = true
+			}
+		}
+		if !isNil {
+			continue
+		}
+		pv := paramVar(info, g.Decl, astx.ParamIndex(info, call, k))
+		if pv == nil || !untouched(g, pv) {
+			continue
+		}
+		if nils == nil {
+			nils = map[*types.Var]bool{}
+		}
+		nils[pv] = true
+	}
+	return nils
+}
+
+// untouched reports whether parameter v of g is never assigned nor has its
+// address taken, so it holds its argument throughout.
+func untouched(g *flow.Func, v *types.Var) bool {
+	if len(g.Defs(v)) > 0 {
+		return false
+	}
+	ok := true
+	ast.Inspect(g.Decl.Body, func(n ast.Node) bool {
+		if u, isU := n.(*ast.UnaryExpr); isU && u.Op == token.AND {
+			if r := flow.Root(u.X); r != nil && g.VarOf(r) == v {
+				ok = false
+			}
+		}
+		return ok
+	})
+	return ok
 }
 
 // keepsEnd reports whether e, in function g, is parameter pv or a value
@@ -344,4 +426,71 @@ func paramVar(info *types.Info, fd *ast.FuncDecl, i int) *types.Var {
 		}
 	}
 	return nil
+}
+
+// readLoopBuffer reports whether se cuts a local read buffer that the loop
+// around stmt reads into again (hookah's app.ch <- buffer[:n] after
+// conn.Read(buffer), geth's ReadFromUDP(buf)): the owner's next read
+// overwrites what was handed off, which transient-retain reports, and
+// capping it as x[i:j:j] would not fix it.
+func (c *aliasCheck) readLoopBuffer(se *ast.SliceExpr, stmt ast.Node) bool {
+	info := c.pass.Info
+	v := c.baseVar(se)
+	if v == nil || flow.IsPackageLevel(v) || c.fn.IsParam(v) {
+		return false
+	}
+	if _, bare := ast.Unparen(se.X).(*ast.Ident); !bare {
+		return false
+	}
+	loop := c.fn.InnermostLoop(stmt)
+	if loop == nil || !flow.DeclaredOutside(v, loop) {
+		return false
+	}
+	found := false
+	ast.Inspect(loop, func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		fn := rule.Callee(info, call)
+		var into []int
+		if readsBytes(fn) {
+			into = append(into, 0)
+		}
+		if facts, ok := knowledge.Lookup(fn); ok {
+			into = append(into, facts.ReadsInto...)
+		}
+		for _, i := range into {
+			if i < 0 || i >= len(call.Args) {
+				continue
+			}
+			if id, ok := ast.Unparen(call.Args[i]).(*ast.Ident); ok && info.Uses[id] == v {
+				found = true
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// readsBytes reports whether fn is a method named Read... whose first
+// parameter is a []byte and whose first result is the int count read into
+// it (io.Reader's Read, net.UDPConn.ReadFromUDP, ReadFrom on a conn).
+func readsBytes(fn *types.Func) bool {
+	if fn == nil || !strings.HasPrefix(fn.Name(), "Read") {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 || sig.Results().Len() < 2 {
+		return false
+	}
+	if b, ok := sig.Results().At(0).Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Int {
+		return false
+	}
+	sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := sl.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
 }
