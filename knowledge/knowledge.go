@@ -504,3 +504,45 @@ func isByteSlice(t types.Type) bool {
 func isError(t types.Type) bool {
 	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
+
+// IsStdWriteMethod reports whether fn is a method of the standard library
+// named Write... whose first parameter is a []byte it writes out
+// (net.UDPConn.WriteToUDP, WriteTo, os.File.WriteAt): like io.Writer's
+// Write, it neither keeps nor appends to p.
+func IsStdWriteMethod(fn *types.Func) bool {
+	if fn == nil || fn.Pkg() == nil || strings.Contains(fn.Pkg().Path(), ".") || !strings.HasPrefix(fn.Name(), "Write") {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 {
+		return false
+	}
+	sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := sl.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}
+
+// IsReadIntoMethod reports whether fn is a method named Read... whose first
+// parameter is a []byte and whose first result is the int count read into
+// it (io.Reader's Read, net.UDPConn.ReadFromUDP, ReadFrom on a conn).
+func IsReadIntoMethod(fn *types.Func) bool {
+	if fn == nil || !strings.HasPrefix(fn.Name(), "Read") {
+		return false
+	}
+	sig, ok := fn.Type().(*types.Signature)
+	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 || sig.Results().Len() < 2 {
+		return false
+	}
+	if b, ok := sig.Results().At(0).Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Int {
+		return false
+	}
+	sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := sl.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
+}

@@ -209,3 +209,16 @@ func TestTransientSources(t *testing.T) {
 		}
 	}
 }
+
+func TestWriteAndReadIntoMethods(t *testing.T) {
+	imp := importer.Default()
+	udp := func(name string) *types.Func { return lookupName(t, imp, "(*net.UDPConn)."+name) }
+	assert.True(t, IsStdWriteMethod(udp("WriteToUDP")))
+	assert.True(t, IsStdWriteMethod(udp("Write")))
+	assert.False(t, IsStdWriteMethod(udp("ReadFromUDP")))
+	assert.True(t, IsReadIntoMethod(udp("ReadFromUDP")))
+	assert.True(t, IsReadIntoMethod(udp("Read")))
+	assert.False(t, IsReadIntoMethod(udp("WriteToUDP")))
+	assert.False(t, IsStdWriteMethod(nil))
+	assert.False(t, IsReadIntoMethod(nil))
+}

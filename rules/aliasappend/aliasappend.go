@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/dave/dst"
 
@@ -40,7 +39,14 @@ named AppendXxx/appendXxx that append to a caller-supplied buffer by
 contract, chunks only spread into a fresh slice (append(out, c...) copies),
 sub-slices used locally and never appended to, goroutines that only read
 their chunk, already capped slices (x[i:j:j], x[:0:0]), and bases built by
-a composite literal (their capacity equals their length).`,
+a composite literal (their capacity equals their length). Nor, for lack of
+evidence that anyone appends: a callee whose only append spreads a
+parameter that is nil at the call (append(to, hidden...) with hidden nil);
+a base whose later uses only pass the same prefix to calls that neither
+keep nor append (io.Writer-style writes); and buf[:n] of a buffer that the
+surrounding loop reads into again, sent or handed off (the owner's next
+read is the hazard there, which transient-retain reports, and capping
+would not fix it).`,
 		Example: `  for i := 0; i < len(orders); i += n {
       go worker(orders[i:min(i+n, len(orders))])   // worker appends
   }
@@ -277,7 +283,7 @@ func (c *aliasCheck) readsWithin(se *ast.SliceExpr, u *ast.Ident) bool {
 		return false
 	}
 	k := astx.ArgPosition(call, use)
-	if fn := rule.Callee(info, call); k == 0 && (knowledge.IsWriteMethod(fn) || stdWriteMethod(fn)) {
+	if fn := rule.Callee(info, call); k == 0 && (knowledge.IsWriteMethod(fn) || knowledge.IsStdWriteMethod(fn)) {
 		return true
 	}
 	s, ok := c.sums.Call(call)
@@ -327,24 +333,4 @@ func (c *aliasCheck) reportFix(check *rule.Check, n ast.Node, msg string, fix *r
 	}
 	c.done[n] = true
 	c.pass.Report(rule.Diagnostic{Check: check, Pos: n.Pos(), End: n.End(), Message: msg, Fix: fix})
-}
-
-// stdWriteMethod reports whether fn is a method of the standard library
-// named Write... whose first parameter is a []byte it writes out
-// (net.UDPConn.WriteToUDP, WriteTo, os.File.WriteAt): like io.Writer's
-// Write, it neither keeps nor appends to p.
-func stdWriteMethod(fn *types.Func) bool {
-	if fn == nil || fn.Pkg() == nil || strings.Contains(fn.Pkg().Path(), ".") || !strings.HasPrefix(fn.Name(), "Write") {
-		return false
-	}
-	sig, ok := fn.Type().(*types.Signature)
-	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 {
-		return false
-	}
-	sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
-	if !ok {
-		return false
-	}
-	b, ok := sl.Elem().Underlying().(*types.Basic)
-	return ok && b.Kind() == types.Byte
 }

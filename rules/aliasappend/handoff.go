@@ -9,7 +9,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"strings"
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
@@ -454,7 +453,7 @@ func (c *aliasCheck) readLoopBuffer(se *ast.SliceExpr, stmt ast.Node) bool {
 		}
 		fn := rule.Callee(info, call)
 		var into []int
-		if readsBytes(fn) {
+		if knowledge.IsReadIntoMethod(fn) {
 			into = append(into, 0)
 		}
 		if facts, ok := knowledge.Lookup(fn); ok {
@@ -471,26 +470,4 @@ func (c *aliasCheck) readLoopBuffer(se *ast.SliceExpr, stmt ast.Node) bool {
 		return true
 	})
 	return found
-}
-
-// readsBytes reports whether fn is a method named Read... whose first
-// parameter is a []byte and whose first result is the int count read into
-// it (io.Reader's Read, net.UDPConn.ReadFromUDP, ReadFrom on a conn).
-func readsBytes(fn *types.Func) bool {
-	if fn == nil || !strings.HasPrefix(fn.Name(), "Read") {
-		return false
-	}
-	sig, ok := fn.Type().(*types.Signature)
-	if !ok || sig.Recv() == nil || sig.Params().Len() < 1 || sig.Results().Len() < 2 {
-		return false
-	}
-	if b, ok := sig.Results().At(0).Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Int {
-		return false
-	}
-	sl, ok := sig.Params().At(0).Type().Underlying().(*types.Slice)
-	if !ok {
-		return false
-	}
-	b, ok := sl.Elem().Underlying().(*types.Basic)
-	return ok && b.Kind() == types.Byte
 }
