@@ -30,23 +30,34 @@ func (p *Pass) ResultOf(a *Analysis) any {
 // Results holds the shared analyses of one package.
 type Results struct {
 	mu sync.Mutex
-	m  map[*Analysis]any
+	m  map[*Analysis]*result
+}
+
+// result is one analysis, computed once; the Results lock is not held
+// while it runs, so that an analysis may ask for another.
+type result struct {
+	once sync.Once
+	v    any
 }
 
 // NewResults returns an empty set: each analysis is computed on first use.
-func NewResults() *Results { return &Results{m: map[*Analysis]any{}} }
+func NewResults() *Results { return &Results{m: map[*Analysis]*result{}} }
 
 func (r *Results) of(a *Analysis, p *Pass) any {
 	r.mu.Lock()
-	defer r.mu.Unlock()
-	if v, ok := r.m[a]; ok {
-		return v
+	e, ok := r.m[a]
+	if !ok {
+		e = &result{}
+		r.m[a] = e
 	}
-	ap := &Pass{Fset: p.Fset, Files: p.Files, Pkg: p.Pkg, Info: p.Info, Facts: p.Facts, values: p.values, results: r}
-	v := a.Run(ap)
-	if reflect.TypeOf(v) != a.ResultType {
-		panic(fmt.Sprintf("analysis %s returned %T, want %v", a.Name, v, a.ResultType))
-	}
-	r.m[a] = v
-	return v
+	r.mu.Unlock()
+	e.once.Do(func() {
+		ap := &Pass{Fset: p.Fset, Files: p.Files, Pkg: p.Pkg, Info: p.Info, Facts: p.Facts, values: p.values, results: r}
+		v := a.Run(ap)
+		if reflect.TypeOf(v) != a.ResultType {
+			panic(fmt.Sprintf("analysis %s returned %T, want %v", a.Name, v, a.ResultType))
+		}
+		e.v = v
+	})
+	return e.v
 }
