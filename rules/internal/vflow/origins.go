@@ -465,16 +465,24 @@ func (q *query) call(c *ssa.Call, i int, sfx Path, nar bool, steps []Step) {
 // (the address of a captured variable, a bound receiver): the bindings of
 // every closure of the function made in the package.
 func (q *query) freeVar(fv *ssa.FreeVar, sfx Path, nar bool, steps []Step) {
+	q.bindings(fv, sfx, nar, steps, func(b ssa.Value, _ *ssa.MakeClosure, s []Step) {
+		q.vals(b, sfx, nar, s)
+	})
+}
+
+// bindings calls each with the value every closure of fv's function made
+// in the package binds to fv, and the step that crosses it; a free
+// variable whose closures are unknown is an Unknown origin.
+func (q *query) bindings(fv *ssa.FreeVar, path Path, nar bool, steps []Step, each func(b ssa.Value, mc *ssa.MakeClosure, s []Step)) {
 	fn := fv.Parent()
 	i := slices.Index(fn.FreeVars, fv)
 	mcs := q.p.closures[fn]
 	if i < 0 || len(mcs) == 0 {
-		q.emit(Origin{Kind: Unknown, Value: fv, Path: sfx, Narrowed: nar}, steps)
+		q.emit(Origin{Kind: Unknown, Value: fv, Path: path, Narrowed: nar}, steps)
 		return
 	}
 	for _, mc := range mcs {
-		s := appendStep(steps, Step{Op: OpFreeVar, Value: fv, Instr: mc, Pos: q.p.InstrPos(mc)})
-		q.vals(mc.Bindings[i], sfx, nar, s)
+		each(mc.Bindings[i], mc, appendStep(steps, Step{Op: OpFreeVar, Value: fv, Instr: mc, Pos: q.p.InstrPos(mc)}))
 	}
 }
 
@@ -515,27 +523,19 @@ func (q *query) atDef(root ssa.Value, full Path, nar bool, steps []Step) {
 // whatever the creator and every closure sharing the variable store into
 // it (they may run in any order).
 func (q *query) captured(fv *ssa.FreeVar, full Path, nar bool, steps []Step) {
-	fn := fv.Parent()
-	i := slices.Index(fn.FreeVars, fv)
-	mcs := q.p.closures[fn]
-	if i < 0 || len(mcs) == 0 {
-		q.emit(Origin{Kind: Unknown, Value: fv, Path: full, Narrowed: nar}, steps)
-		return
-	}
-	for _, mc := range mcs {
-		s := appendStep(steps, Step{Op: OpFreeVar, Value: fv, Instr: mc, Pos: q.p.InstrPos(mc)})
-		root, elems := locKey(mc.Bindings[i])
+	q.bindings(fv, full, nar, steps, func(b ssa.Value, mc *ssa.MakeClosure, s []Step) {
+		root, elems := locKey(b)
 		bfull := append(slices.Clip(elems), full...)
 		if outer, ok := root.(*ssa.FreeVar); ok {
 			q.captured(outer, bfull, nar, s)
-			continue
+			return
 		}
 		q.search(mc, root, bfull, nar, s)
 		q.allStores(root, bfull, nar, s)
 		for _, sh := range q.p.sharers(root) {
 			q.allStores(sh, bfull, nar, s)
 		}
-	}
+	})
 }
 
 // search walks back from at over the control-flow graph of its function
