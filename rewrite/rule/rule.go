@@ -218,6 +218,20 @@ type Diagnostic struct {
 	End     token.Pos // optional
 	Message string    // empty: the check's Summary
 	Fix     *Fix      // nil: report only
+
+	// Related is the finding's evidence chain, in order: the source (the
+	// allocation, the scanner, the Get), the view, the holder, the later
+	// overwrite or use. Each step has a position and a one-line note; the
+	// outputs show it as go/analysis Related information, SARIF
+	// relatedLocations, -json "evidence" and indented lines under -v.
+	Related []Related
+}
+
+// Related is one step of a diagnostic's evidence chain.
+type Related struct {
+	Pos     token.Pos
+	End     token.Pos // optional
+	Message string
 }
 
 // Report records a diagnostic. The driver drops it when the file is out of
@@ -231,6 +245,9 @@ func (p *Pass) Report(d Diagnostic) {
 		d.Message = d.Check.Summary
 	}
 	d.Message = oneLineMessage(d.Message)
+	for i := range d.Related {
+		d.Related[i].Message = oneLineMessage(d.Related[i].Message)
+	}
 	if p.report != nil {
 		p.report(d)
 	}
