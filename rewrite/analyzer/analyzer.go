@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -141,9 +142,22 @@ func run(ap *analysis.Pass, r *rule.Rule, values rule.Values, enabled func(*rule
 	return nil
 }
 
+// omitRelated is set by OmitRelated.
+var omitRelated atomic.Bool
+
+// OmitRelated makes every analyzer of this process leave the evidence
+// chain out of its diagnostics (or put it back). The golangci-lint plugin
+// sets it: golangci-lint turns each related-information entry into an
+// issue of its own, at its own line, which a //nolint comment on the
+// finding's line does not suppress.
+func OmitRelated(omit bool) { omitRelated.Store(omit) }
+
 // related is a diagnostic's evidence chain as go/analysis related
 // information, in order; steps without a position are left out.
 func related(rel []rule.Related) []analysis.RelatedInformation {
+	if omitRelated.Load() {
+		return nil
+	}
 	var out []analysis.RelatedInformation
 	for _, r := range rel {
 		if r.Pos.IsValid() {
