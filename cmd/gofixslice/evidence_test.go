@@ -141,3 +141,40 @@ func TestEvidenceInSARIF(t *testing.T) {
 	assert.Equal(t, struct{ StartLine, StartColumn, EndLine, EndColumn int }{4, 17, 4, 18}, rel[0].PhysicalLocation.Region)
 	assert.Zero(t, rel[1].PhysicalLocation.Region.EndLine, "no end: no endLine")
 }
+
+// TestEvidenceREADMEExamples checks the README's -v and -json examples of
+// an evidence chain against the real output on the bundled example.
+func TestEvidenceREADMEExamples(t *testing.T) {
+	src, err := os.ReadDir("../../examples/ingest")
+	require.NoError(t, err)
+	files := map[string]string{}
+	for _, e := range src {
+		b, err := os.ReadFile(filepath.Join("../../examples/ingest", e.Name()))
+		require.NoError(t, err)
+		files["examples/ingest/"+e.Name()] = string(b)
+	}
+	dir := module(t, files)
+
+	block := fencedBlock(t, readmeSection(t, "### Evidence chains"), "", "$ gofixslice -v ./examples/...")
+	_, why, _ := gofixslice(t, dir, "-v", "-d", "./examples/...")
+	lines := strings.Split(strings.TrimSpace(block), "\n")[1:]
+	assert.Contains(t, why, strings.Join(lines, "\n")+"\n", "the README's -v example is the real output")
+
+	out, _, _ := gofixslice(t, dir, "-json", "./examples/...")
+	var got, doc struct {
+		Findings []map[string]any `json:"findings"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &got))
+	require.NoError(t, json.Unmarshal([]byte(fencedBlock(t, readmeSection(t, "## JSON output"), "json", `"evidence"`)), &doc))
+	require.NotEmpty(t, doc.Findings)
+	for _, want := range doc.Findings {
+		found := false
+		for _, f := range got.Findings {
+			if f["file"] == want["file"] && f["line"] == want["line"] && f["check"] == want["check"] {
+				found = true
+				assert.Equal(t, want, f, "the README's -json example is the real output")
+			}
+		}
+		assert.True(t, found, "the README's finding %v is reported", want["check"])
+	}
+}
