@@ -77,8 +77,35 @@ type Finding struct {
 	// conflicted, did not type-check, was not idempotent, or broke a test.
 	FixDropped string
 	Edits      []rule.TextEdit // the fix on its own (Options.Edits)
+	// Evidence is the finding's evidence chain (the rule's Related), in
+	// order: source, view, holder, later overwrite or use.
+	Evidence []Step
 
 	id int // unique in the run: names the finding across sorting
+}
+
+// Step is one step of a finding's evidence chain.
+type Step struct {
+	Pos     token.Position // absolute file name, like Finding.Pos
+	End     token.Position // invalid when the rule gave no end
+	Message string         // one line
+}
+
+// evidence resolves a diagnostic's Related steps; steps without a
+// position are left out.
+func evidence(fset *token.FileSet, rel []rule.Related) []Step {
+	var out []Step
+	for _, r := range rel {
+		if !r.Pos.IsValid() {
+			continue
+		}
+		s := Step{Pos: fset.PositionFor(r.Pos, false), Message: r.Message}
+		if r.End.IsValid() {
+			s.End = fset.PositionFor(r.End, false)
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // Change is the new content of one file.
@@ -395,11 +422,12 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		d := &diags[i]
 		d.finding = len(res.findings)
 		res.findings = append(res.findings, Finding{
-			id:      int(e.nextID.Add(1)),
-			Check:   d.Check,
-			Pos:     pkg.Fset.PositionFor(d.Pos, false),
-			Message: d.Message,
-			HasFix:  d.Fix != nil,
+			id:       int(e.nextID.Add(1)),
+			Check:    d.Check,
+			Pos:      pkg.Fset.PositionFor(d.Pos, false),
+			Message:  d.Message,
+			HasFix:   d.Fix != nil,
+			Evidence: evidence(pkg.Fset, d.Related),
 		})
 	}
 	if e.opts.Fix {
@@ -433,21 +461,26 @@ func anyEnabled(s *Settings, r *rule.Rule, inScope map[*ast.File]bool, fset *tok
 	return false
 }
 
-// dedupe drops repeated reports of the same rule at the same place.
+// dedupe drops repeated reports of the same rule at the same place. The
+// finding keeps one evidence chain: the first report's, or the first
+// non-empty one when the first report had none.
 func dedupe(fset *token.FileSet, diags []ruleDiag) []ruleDiag {
 	type key struct {
 		check *rule.Check
 		pos   token.Pos
 		msg   string
 	}
-	seen := map[key]bool{}
+	seen := map[key]int{} // index in out
 	out := diags[:0]
 	for _, d := range diags {
 		k := key{d.Check, d.Pos, d.Message}
-		if seen[k] {
+		if i, ok := seen[k]; ok {
+			if len(out[i].Related) == 0 {
+				out[i].Related = d.Related
+			}
 			continue
 		}
-		seen[k] = true
+		seen[k] = len(out)
 		out = append(out, d)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })

@@ -53,7 +53,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		jsonOut  = fs.Bool("json", false, "print findings with their edits as JSON")
 		sarifOut = fs.Bool("sarif", false, "print findings, check metadata and fixes as SARIF 2.1.0")
 		absPaths = fs.Bool("abs", false, "print findings and errors with absolute file paths (IDE output filters)")
-		verbose  = fs.Bool("v", false, "explain each finding: what its check is about, and why its fix was left out if it was (to stderr with -l, -d, -json and -sarif)")
+		verbose  = fs.Bool("v", false, "explain each finding: its evidence chain (one indented line a step), what its check is about, and why its fix was left out if it was (to stderr with -l, -d, -json and -sarif)")
 		listRule = fs.Bool("list", false, "list the rules and their checks, and exit")
 		explain  = fs.String("explain", "", "print the documentation of a rule (or of a check's rule) and exit")
 		tests    = fs.Bool("test", true, "include _test.go files")
