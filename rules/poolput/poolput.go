@@ -429,3 +429,37 @@ func (c *poolCheck) poolKnown(pi *poolInfo) bool {
 func (c *poolCheck) putText(s *putSite) string {
 	return rule.ExprText(c.pass.Fset, s.call)
 }
+
+// poolLocal reports whether the pool is a local variable of a function
+// that only ever calls its Get and Put (and sets its New): the pool
+// cannot outlive the call and the closures of that call.
+func (c *poolCheck) poolLocal(pi *poolInfo) bool {
+	v := pi.obj
+	if v.Pkg() != c.pass.Pkg || v.IsField() || flow.IsPackageLevel(v) {
+		return false
+	}
+	for id, obj := range c.pass.Info.Uses {
+		if obj != v {
+			continue
+		}
+		sel, ok := c.parent[id].(*ast.SelectorExpr)
+		if !ok || sel.X != id {
+			return false
+		}
+		switch sel.Sel.Name {
+		case knowledge.PoolGetMethod, knowledge.PoolPutMethod:
+			call, ok := c.parent[sel].(*ast.CallExpr)
+			if !ok || call.Fun != sel {
+				return false
+			}
+		case knowledge.PoolNewField:
+			as, ok := c.parent[sel].(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != 1 || as.Lhs[0] != sel {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
+}

@@ -136,7 +136,7 @@ func (c *poolCheck) resetBeforePut(s *putSite) bool {
 		if found || n == nil || (!s.deferred && n.Pos() >= s.call.Pos()) {
 			return false
 		}
-		if x := summary.ResetOf(info, n); x != nil && c.isPooled(s, x) {
+		if x := summary.ResetOf(info, n); x != nil && (c.isPooled(s, x) || c.resetsPromoted(s, n, x)) {
 			found = true
 		}
 		if call, ok := n.(*ast.CallExpr); ok {
@@ -348,4 +348,53 @@ func (c *poolCheck) enclosingDecl(n ast.Node) ast.Node {
 		}
 	}
 	return nil
+}
+
+// resetsPromoted reports whether the reset call n (x.Reset(), x its
+// receiver expression) resets the put object through embedded fields: the
+// method is promoted from an embedded field of x's type and the object put
+// back is that field (m.Reset() is m.Hash.Reset() when hash.Hash is
+// embedded, and Put(m.Hash) then puts a reset hash).
+func (c *poolCheck) resetsPromoted(s *putSite, n ast.Node, x ast.Expr) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	ms := c.pass.Info.Selections[sel]
+	if ms == nil || len(ms.Index()) < 2 {
+		return false
+	}
+	path := ms.Index()[:len(ms.Index())-1] // the embedded fields walked
+	// s.obj must be x.F1...Fk with F1..Fk a prefix of path.
+	var fields []ast.Expr
+	e := ast.Unparen(s.obj)
+	for {
+		fs, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		fsel := c.pass.Info.Selections[fs]
+		if fsel == nil || fsel.Kind() != types.FieldVal || len(fsel.Index()) != 1 {
+			return false
+		}
+		fields = append([]ast.Expr{fs}, fields...)
+		e = ast.Unparen(fs.X)
+	}
+	if len(fields) == 0 || len(fields) > len(path) {
+		return false
+	}
+	for i, f := range fields {
+		if c.pass.Info.Selections[f.(*ast.SelectorExpr)].Index()[0] != path[i] {
+			return false
+		}
+	}
+	if !astx.SameLocation(c.pass.Info, e, x) {
+		return false
+	}
+	id := flow.Root(e)
+	return id != nil && s.fn.VarOf(id) == s.root && s.sameDef(s.fn.Reaching(s.root, id.Pos()))
 }
