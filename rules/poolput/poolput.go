@@ -185,13 +185,22 @@ type putSite struct {
 	unfixed    bool // some finding about this Put has no fix
 }
 
-// report records a finding about s.
+// report records a finding about s, with its evidence chain.
 func (c *poolCheck) report(s *putSite, d rule.Diagnostic) {
 	if d.Fix == nil {
 		s.unfixed = true
 	}
+	if len(d.Related) == 0 {
+		d.Related = c.evidence(s, d)
+	}
+	if reportHook != nil {
+		reportHook(d)
+	}
 	c.pass.Report(d)
 }
+
+// reportHook, when set (by tests), sees every diagnostic reported.
+var reportHook func(rule.Diagnostic)
 
 func runPoolPut(p *rule.Pass) {
 	sums := summary.For(p)
