@@ -27,7 +27,14 @@ goroutine at any moment. Each check below has its own ID and message.`,
 		NotReported: `A deferred Put with "return buf.String()"; a Put without reset when
 every Get resets; Put(b[:0]) of pointer-free elements; len(x) after Put;
 the fmt printer pattern (copy out, field set to nil when oversized, pointer
-put back); an oversized Put when the option is off.`,
+put back); an oversized Put when the option is off. Also: a reset through
+a promoted method (m.Reset() when Put(m.Hash) puts the embedded field) or
+a whole overwrite (*x = T{}); types whose Reset() is a domain operation (it
+has results, or calls out through interfaces or function values); pointer
+elements in a pool created by the function itself; a holder restored by a
+defer registered after the deferred Put (defers run last-in first-out); a
+wrapper that puts its argument only on the paths returning a constant
+bool, after which the caller leaves on that result.`,
 		Example: `  buf := bufPool.Get().(*bytes.Buffer)
   buf.Reset()
   defer bufPool.Put(buf)

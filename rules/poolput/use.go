@@ -289,9 +289,21 @@ func (c *poolCheck) retainingCall(s *putSite, call *ast.CallExpr) {
 		}
 	}
 	held := holder != nil && c.heldByPooled(s, holder)
+	// io.Reader's Read (and ReadAt) and io.Writer's Write: "Implementations
+	// must not retain p". A summary of the code that says otherwise is
+	// path-insensitive (a view stored on one path and reset before
+	// returning); the contract is the better evidence.
+	callee := rule.Callee(c.pass.Info, call)
+	ioContract := knowledge.IsReadMethod(callee) || knowledge.IsWriteMethod(callee)
 	sum.Retains.Each(func(i int) {
 		if held && i >= 0 {
 			return // kept by a part of the pooled object: it goes back with it
+		}
+		if ioContract && i == 0 {
+			return
+		}
+		if c.keptOnlyByLocalHolder(s, call, holder, i) {
+			return // kept in a local object that is gone when the Put happens
 		}
 		for _, a := range c.sums.Arg(call, i) {
 			c.escapes(s, a, timing, how, "pass")
