@@ -7,6 +7,7 @@ package poolput
 
 import (
 	"fmt"
+	"go/ast"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
@@ -18,9 +19,18 @@ import (
 
 // evidence is the chain of finding d about the Put s.
 func (c *poolCheck) evidence(s *putSite, d rule.Diagnostic) []rule.Related {
+	return c.evidenceWith(s, d, "", nil)
+}
+
+// evidenceWith is evidence with the use step saying what happens there
+// (how: "stored in p.buf", "kept by cache.Add"; empty: a generic note).
+func (c *poolCheck) evidenceWith(s *putSite, d rule.Diagnostic, how string, leaf ast.Expr) []rule.Related {
 	var rel []rule.Related
 	if src, ok := c.sourceStep(s); ok {
 		rel = append(rel, src)
+	}
+	if view, ok := c.viewStep(s, leaf); ok {
+		rel = append(rel, view)
 	}
 	put := rule.Related{Pos: s.call.Pos(), End: s.call.End(), Message: s.objText + " is put back into the pool here"}
 	if s.deferred {
@@ -31,10 +41,20 @@ func (c *poolCheck) evidence(s *putSite, d rule.Diagnostic) []rule.Related {
 		return append(rel, put)
 	}
 	use := rule.Related{Pos: d.Pos, End: d.End, Message: "memory of " + s.objText + " is used or kept here, after the Put"}
+	if how != "" {
+		use.Message = "memory of " + s.objText + " is " + how + " here"
+	}
 	if s.deferred || d.Pos < s.anchor.Pos() {
 		// Evaluated before the Put runs, and still held when it does.
-		use.Message = "memory of " + s.objText + " escapes here and is still held when the Put runs"
+		if how == "" {
+			use.Message = "memory of " + s.objText + " escapes here and is still held when the Put runs"
+		} else {
+			use.Message += ", and still held when the Put runs"
+		}
 		return append(rel, use, put)
+	}
+	if how != "" {
+		use.Message += ", after the Put"
 	}
 	return append(rel, put, use)
 }
@@ -80,6 +100,37 @@ func (c *poolCheck) sourceStep(s *putSite) (rule.Related, bool) {
 	}
 	if param != nil && param.Pos.IsValid() {
 		return rule.Related{Pos: param.Pos, Message: s.objText + " is handed over by the caller here (a parameter)"}, true
+	}
+	return rule.Related{}, false
+}
+
+// viewStep is where a variable that escapes got its view of the pooled
+// object (data := buf.Bytes()), when the value flow says and it is not
+// the escape itself.
+func (c *poolCheck) viewStep(s *putSite, leaf ast.Expr) (rule.Related, bool) {
+	if s.ssa == nil || leaf == nil {
+		return rule.Related{}, false
+	}
+	if _, ok := ast.Unparen(leaf).(*ast.Ident); !ok || c.isPooled(s, leaf) {
+		return rule.Related{}, false
+	}
+	u := c.valueOf(leaf)
+	if u == nil {
+		return rule.Related{}, false
+	}
+	for _, o := range c.vf.Origins(u) {
+		if o.Kind != vflow.Call && o.Kind != vflow.Append {
+			continue
+		}
+		e := c.vf.Expr(o.Value)
+		if e == nil || (e.Pos() <= leaf.Pos() && leaf.End() <= e.End()) {
+			continue
+		}
+		if !c.exprAliases(s, e, 0) {
+			continue
+		}
+		return rule.Related{Pos: e.Pos(), End: e.End(), Message: fmt.Sprintf("%s is a view of %s made here (%s)",
+			rule.ExprText(c.pass.Fset, leaf), s.objText, rule.ExprText(c.pass.Fset, e))}, true
 	}
 	return rule.Related{}, false
 }

@@ -45,6 +45,7 @@ func TestEvidence(t *testing.T) {
 		}
 		if c == "use_after_plain_put" {
 			require.Contains(t, got[0].Related[0].Message, "taken from the pool", "%v", got[0].Related)
+			require.Contains(t, got[0].Related[1].Message, "a view of buf", "%v", got[0].Related)
 		}
 	}
 }

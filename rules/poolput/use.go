@@ -194,7 +194,9 @@ func (c *poolCheck) reportEscape(s *putSite, leaf ast.Expr, timing escapeTiming,
 		msg = fmt.Sprintf("%s is %s, but %s gives %s back to the pool%s: the pool's next user overwrites that memory; %s a copy",
 			text, how, c.deferredText(s), s.objText, when, verb)
 	}
-	c.report(s, rule.Diagnostic{Check: useAfterPut, Pos: leaf.Pos(), End: leaf.End(), Message: msg, Fix: fix})
+	d := rule.Diagnostic{Check: useAfterPut, Pos: leaf.Pos(), End: leaf.End(), Message: msg, Fix: fix}
+	d.Related = c.evidenceWith(s, d, how, leaf)
+	c.report(s, d)
 }
 
 func (c *poolCheck) deferredText(s *putSite) string {
