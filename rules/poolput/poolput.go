@@ -101,7 +101,10 @@ struct value boxes it into an interface, which allocates on every call.
 Fix, only when the pool is an unexported package-level variable whose New,
 every Get and every Put sit in one file and pair up: the pool holds *T,
 each Get keeps the pointer (bp := pool.Get().(*[]byte); b := *bp), each Put
-stores the value back through it (*bp = b[:0]; pool.Put(bp)).`,
+stores the value back through it (*bp = b[:0]; pool.Put(bp)).
+A line where SA6002 is already silenced (//lint:ignore SA6002 reason,
+//nolint:staticcheck) is not reported again: its authors made the call.`,
+		Equivalents: []string{"staticcheck:SA6002"},
 	}
 	oversize = &rule.Check{
 		Name:     "oversize",
