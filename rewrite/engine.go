@@ -39,6 +39,12 @@ type Options struct {
 	// TestTimeout limits each go test run of VerifyTests (0: 5 minutes).
 	TestTimeout time.Duration
 	Edits       bool // compute each finding's own text edits (-json)
+	// Dependencies computes the shared analyses' facts (summaries of
+	// callees) for the dependencies outside the standard library, from
+	// source, cached on disk (see depfacts.go), before the packages are
+	// checked; without it a callee in a package not being checked is
+	// unknown to the rules.
+	Dependencies bool
 }
 
 // Settings are what a run enables and sets for one package.
@@ -71,8 +77,35 @@ type Finding struct {
 	// conflicted, did not type-check, was not idempotent, or broke a test.
 	FixDropped string
 	Edits      []rule.TextEdit // the fix on its own (Options.Edits)
+	// Evidence is the finding's evidence chain (the rule's Related), in
+	// order: source, view, holder, later overwrite or use.
+	Evidence []Step
 
 	id int // unique in the run: names the finding across sorting
+}
+
+// Step is one step of a finding's evidence chain.
+type Step struct {
+	Pos     token.Position // absolute file name, like Finding.Pos
+	End     token.Position // invalid when the rule gave no end
+	Message string         // one line
+}
+
+// evidence resolves a diagnostic's Related steps; steps without a
+// position are left out.
+func evidence(fset *token.FileSet, rel []rule.Related) []Step {
+	var out []Step
+	for _, r := range rel {
+		if !r.Pos.IsValid() {
+			continue
+		}
+		s := Step{Pos: fset.PositionFor(r.Pos, false), Message: r.Message}
+		if r.End.IsValid() {
+			s.End = fset.PositionFor(r.End, false)
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // Change is the new content of one file.
@@ -92,6 +125,7 @@ type Result struct {
 	Findings []Finding
 	Changes  []Change
 	Errors   []error
+	Deps     DepStats // with Options.Dependencies
 }
 
 // Run loads the packages named by opts.Args, runs the rules, and, when asked,
@@ -133,13 +167,17 @@ func Run(opts Options) (*Result, error) {
 	if tgt.files != nil {
 		selected = tgt.holding(selected)
 	}
+	var deps DepStats
+	if opts.Dependencies {
+		deps = e.computeDependencyFacts(dependencyPackages(listed, selected), fset, loader)
+	}
 	results := make([]pkgResult, len(selected))
 	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
 		// The package's syntax and types are dropped when this returns.
 		results[i] = e.checkPackage(checkListed(selected[i], fset, loader, e.extra))
 	})
 
-	res := &Result{}
+	res := &Result{Deps: deps}
 	seenErr := map[string]bool{}
 	for _, r := range results {
 		res.Findings = append(res.Findings, r.findings...)
@@ -384,11 +422,12 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		d := &diags[i]
 		d.finding = len(res.findings)
 		res.findings = append(res.findings, Finding{
-			id:      int(e.nextID.Add(1)),
-			Check:   d.Check,
-			Pos:     pkg.Fset.PositionFor(d.Pos, false),
-			Message: d.Message,
-			HasFix:  d.Fix != nil,
+			id:       int(e.nextID.Add(1)),
+			Check:    d.Check,
+			Pos:      pkg.Fset.PositionFor(d.Pos, false),
+			Message:  d.Message,
+			HasFix:   d.Fix != nil,
+			Evidence: evidence(pkg.Fset, d.Related),
 		})
 	}
 	if e.opts.Fix {
@@ -422,21 +461,26 @@ func anyEnabled(s *Settings, r *rule.Rule, inScope map[*ast.File]bool, fset *tok
 	return false
 }
 
-// dedupe drops repeated reports of the same rule at the same place.
+// dedupe drops repeated reports of the same rule at the same place. The
+// finding keeps one evidence chain: the first report's, or the first
+// non-empty one when the first report had none.
 func dedupe(fset *token.FileSet, diags []ruleDiag) []ruleDiag {
 	type key struct {
 		check *rule.Check
 		pos   token.Pos
 		msg   string
 	}
-	seen := map[key]bool{}
+	seen := map[key]int{} // index in out
 	out := diags[:0]
 	for _, d := range diags {
 		k := key{d.Check, d.Pos, d.Message}
-		if seen[k] {
+		if i, ok := seen[k]; ok {
+			if len(out[i].Related) == 0 {
+				out[i].Related = d.Related
+			}
 			continue
 		}
-		seen[k] = true
+		seen[k] = len(out)
 		out = append(out, d)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })

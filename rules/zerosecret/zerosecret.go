@@ -254,7 +254,7 @@ func (c *secretCheck) checkDrop(stmt ast.Stmt, x ast.Expr, how string, put bool)
 	if deferred {
 		msg = fmt.Sprintf("%s holds a secret and is %s without being zeroed: its bytes stay in memory; clear it in the deferred function before the Put", text, how)
 	}
-	c.pass.Report(rule.Diagnostic{Check: dropped, Pos: stmt.Pos(), End: stmt.End(), Message: msg, Fix: fix})
+	c.pass.Report(rule.Diagnostic{Check: dropped, Pos: stmt.Pos(), End: stmt.End(), Message: msg, Fix: fix, Related: c.dropEvidence(stmt, x, how)})
 }
 
 // zeroFix inserts the zeroing of x before stmt. x may be a synthesized *p
