@@ -500,8 +500,17 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 		return
 	}
 	recv := c.sums.Arg(call, -1)
+	callee := rule.Callee(c.pass.Info, call)
 	s.Retains.Each(func(i int) {
 		if i < 0 {
+			return
+		}
+		if i == 0 && (knowledge.IsReadIntoMethod(callee) || knowledge.IsWriteMethod(callee)) {
+			// io.Reader and io.Writer implementations must not retain p:
+			// a Read fills the buffer, a Write consumes it, both before
+			// returning. An implementation that keeps p anyway is
+			// reported there (write-arg), not at every caller; a
+			// path-insensitive summary is no witness.
 			return
 		}
 		for _, a := range c.sums.Arg(call, i) {
