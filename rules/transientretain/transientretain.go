@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/cfg"
 
@@ -110,6 +111,34 @@ type transientSource struct {
 	loop ast.Node // the loop whose next iteration overwrites it, or nil
 	kind transientKind
 	buf  *types.Var // kindReadBuf: the read buffer
+	// at is the slice-typed expression where the view enters a holder that
+	// is not a slice (an element of a composite literal, the argument of a
+	// call whose result keeps it): the copy goes there. Nil while the view
+	// itself is what gets stored.
+	at ast.Expr
+	// via lists the expressions the view went through, from the source
+	// outwards (a local's definition, a call that returns a view of it).
+	via []viaStep
+}
+
+type viaStep struct {
+	pos, end token.Pos
+	note     string
+}
+
+// through records that the view reached e (how: a short note) and, when e
+// is not a slice, that the view entered a holder at inner.
+func (src *transientSource) through(info *types.Info, inner, e ast.Expr, note string) *transientSource {
+	if src == nil {
+		return nil
+	}
+	if src.at == nil && inner != nil && flow.IsSliceType(info.TypeOf(inner)) && !flow.IsSliceType(info.TypeOf(e)) {
+		src.at = inner
+	}
+	if note != "" {
+		src.via = append(src.via, viaStep{e.Pos(), e.End(), note})
+	}
+	return src
 }
 
 type transientCheck struct {
@@ -120,7 +149,8 @@ type transientCheck struct {
 	mutations  map[*types.Var][]token.Pos            // calls that modify a bytes.Buffer
 	readBufs   map[*types.Var][]ast.Node             // loops that read into a buffer declared outside them
 	readCalls  map[*types.Var]map[*ast.CallExpr]bool // every call that reads into a local buffer
-	graph      *cfg.CFG                              // built on first use (keptAcrossOverwrite)
+	reported   map[token.Pos]bool
+	graph      *cfg.CFG // built on first use (keptAcrossOverwrite)
 }
 
 func runTransientRetain(p *rule.Pass) {
@@ -133,7 +163,7 @@ func runTransientRetain(p *rule.Pass) {
 			sums = summary.For(p)
 		}
 		for _, fn := range sums.Funcs(file) {
-			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}, readCalls: map[*types.Var]map[*ast.CallExpr]bool{}}
+			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}, readCalls: map[*types.Var]map[*ast.CallExpr]bool{}, reported: map[token.Pos]bool{}}
 			c.prepare()
 			c.checkStores()
 		}
@@ -150,7 +180,7 @@ func mayHaveTransient(f *ast.File) bool {
 		}
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			found = knowledge.IsTransientSourceName(n.Sel.Name)
+			found = knowledge.IsTransientSourceName(n.Sel.Name) || strings.HasPrefix(n.Sel.Name, "Read")
 		case *ast.FuncDecl:
 			if n.Name.Name == knowledge.WriteMethod && n.Recv != nil {
 				found = true
@@ -192,7 +222,8 @@ func (c *transientCheck) prepare() {
 		}
 		// Reads into a buffer declared outside the loop that reads.
 		var into []ast.Expr
-		if knowledge.IsReadMethod(fn) && len(call.Args) > 0 {
+		if knowledge.IsReadIntoMethod(fn) && len(call.Args) > 0 {
+			// Read, ReadAt, ReadFromUDP, ReadMsgUDP...
 			into = append(into, call.Args[0])
 		}
 		for _, i := range facts.ReadsInto {
@@ -236,7 +267,22 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		fn := rule.Callee(info, x)
 		facts, ok := knowledge.Lookup(fn)
 		if !ok {
-			return nil
+			// A function of the module or a dependency whose result is a
+			// view of an argument (its summary's Views): a view of a
+			// transient argument is transient too.
+			sum, ok := c.sums.Call(x)
+			if !ok || sum.Views == 0 {
+				return nil
+			}
+			var found *transientSource
+			sum.Views.Each(func(i int) {
+				for _, a := range c.sums.Arg(x, i) {
+					if found == nil {
+						found = c.transient(a, depth+1).through(info, a, x, rule.ExprText(c.pass.Fset, x.Fun)+" returns a value that keeps it")
+					}
+				}
+			})
+			return found
 		}
 		if facts.Transient {
 			return &transientSource{expr: x, loop: c.fn.InnermostLoop(x), kind: kindNextCall}
@@ -264,6 +310,20 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 			return nil
 		}
 		return c.transient(x.X, depth+1)
+	case *ast.CompositeLit:
+		// A literal holding a view (T{Data: line}, []any{line}).
+		for _, el := range flow.Stored(info, x) {
+			if el == ast.Expr(x) {
+				continue
+			}
+			if src := c.transient(el, depth+1); src != nil {
+				return src.through(info, el, x, "")
+			}
+		}
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return c.transient(x.X, depth+1)
+		}
 	case *ast.IndexExpr:
 		// An element of a [][]byte view (bytes.Fields(line)[0]).
 		if flow.IsSliceType(info.TypeOf(x)) {
@@ -286,7 +346,11 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		if !ok || def.RHS == nil || (def.Tuple && def.Index != 0) {
 			return nil
 		}
-		return c.transient(def.RHS, depth+1)
+		src := c.transient(def.RHS, depth+1)
+		if src != nil && def.Stmt != nil {
+			src.via = append(src.via, viaStep{def.Stmt.Pos(), def.Stmt.End(), x.Name + " holds it from here"})
+		}
+		return src
 	}
 	return nil
 }
@@ -338,9 +402,11 @@ func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt
 		}
 		bare = false
 	}
-	if c.fn.IsParam(v) {
+	if c.fn.IsParam(v) && !(bare && c.fn.IsResult(v) && src.loop != nil) {
 		// Storing through a parameter writes into the caller's memory;
-		// rebinding the parameter (or a named result) keeps nothing.
+		// rebinding the parameter (or a named result outside the loop of
+		// the source) keeps nothing. A named result collecting views in
+		// the loop (requests = append(requests, pr)) is a local below.
 		return v != c.writeParam && !bare && flow.Indirect(c.pass.Info, container)
 	}
 	switch src.kind {
@@ -426,21 +492,21 @@ func (c *transientCheck) checkStores() {
 						if src.kind == kindWriteParam && c.heldOnlyDuringCall(lhs, s) {
 							continue
 						}
-						c.report(val, src, "")
+						c.report(val, src, "", s)
 					}
 				}
 			}
 		case *ast.SendStmt:
 			for _, val := range flow.Stored(info, s.Value) {
 				if src := c.transient(val, 0); src != nil {
-					c.report(val, src, "sent on a channel")
+					c.report(val, src, "sent on a channel", s)
 				}
 			}
 		case *ast.GoStmt:
 			for _, a := range s.Call.Args {
 				for _, val := range flow.Stored(info, a) {
 					if src := c.transient(val, 0); src != nil {
-						c.report(val, src, "handed to a goroutine")
+						c.report(val, src, "handed to a goroutine", s)
 					}
 				}
 			}
@@ -473,7 +539,7 @@ func (c *transientCheck) checkCaptures(lit *ast.FuncLit) {
 		// Resolve the captured value as of the go statement.
 		if src := c.capturedSource(v, lit); src != nil {
 			reported[v] = true
-			c.pass.Report(rule.Diagnostic{Check: checkOf(src), Pos: id.Pos(), Message: c.message(id, src, "captured by a goroutine")})
+			c.pass.Report(rule.Diagnostic{Check: checkOf(src), Pos: id.Pos(), Message: c.message(id, src, "captured by a goroutine"), Related: c.evidence(src, id, lit, "captured by a goroutine")})
 		}
 		return true
 	})
@@ -522,22 +588,41 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 				if len(recv) == 1 && !c.outlives(recv[0], src, call, true) {
 					continue
 				}
-				c.report(val, src, "passed to "+rule.ExprText(c.pass.Fset, call.Fun)+", which retains it")
+				c.report(val, src, "passed to "+rule.ExprText(c.pass.Fset, call.Fun)+", which retains it", call)
 			}
 		}
 	})
 }
 
-func (c *transientCheck) report(val ast.Expr, src *transientSource, how string) {
+func (c *transientCheck) report(val ast.Expr, src *transientSource, how string, holder ...ast.Node) {
+	at, kept := val, how
 	if !flow.IsSliceType(c.pass.Info.TypeOf(val)) {
-		return // arrays and strings are copies
+		// A struct, pointer or interface that holds the view: report (and
+		// copy) where the view went into it.
+		if src.at == nil {
+			return // arrays and strings are copies
+		}
+		at = src.at
+		if how == "" {
+			how = "retained"
+		}
+		how = "kept by " + rule.ExprText(c.pass.Fset, val) + ", which is " + how
+	}
+	if c.reported[at.Pos()] {
+		return
+	}
+	c.reported[at.Pos()] = true
+	var h ast.Node = val
+	if len(holder) > 0 && holder[0] != nil {
+		h = holder[0]
 	}
 	c.pass.Report(rule.Diagnostic{
 		Check:   checkOf(src),
-		Pos:     val.Pos(),
-		End:     val.End(),
-		Message: c.message(val, src, how),
-		Fix:     rule.CloneFix(c.pass, val),
+		Pos:     at.Pos(),
+		End:     at.End(),
+		Message: c.message(at, src, how),
+		Fix:     rule.CloneFix(c.pass, at),
+		Related: c.evidence(src, val, h, kept),
 	})
 }
 

@@ -324,6 +324,12 @@ func isNilExpr(info *types.Info, e ast.Expr) bool {
 	return ok && tv.IsNil()
 }
 
+// isErrorType reports whether t is an error: the error interface or a
+// type implementing it (*StreamError).
 func isErrorType(t types.Type) bool {
-	return t != nil && types.Identical(t, types.Universe.Lookup("error").Type())
+	if t == nil {
+		return false
+	}
+	errType := types.Universe.Lookup("error").Type()
+	return types.Identical(t, errType) || types.Implements(t, errType.Underlying().(*types.Interface))
 }

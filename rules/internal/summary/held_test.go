@@ -23,12 +23,32 @@ import "errors"
 type S struct {
 	data     []byte
 	err      error
+	reset    *StreamError
 	closed   bool
 	ch       chan struct{}
 	frames   [][]byte
 }
 
 var errClosed = errors.New("closed")
+
+type StreamError struct{ code int }
+
+func (e *StreamError) Error() string { return "stream error" }
+
+func (s *S) resetBreak(p []byte) error {
+	s.data = p
+	for {
+		if len(s.data) < 4 {
+			s.data = nil
+			break
+		}
+		<-s.ch
+		if s.reset != nil {
+			break
+		}
+	}
+	return nil
+}
 
 func (s *S) cleared(p []byte) {
 	s.data = p
@@ -139,7 +159,7 @@ func TestHeldDuringCall(t *testing.T) {
 	want := map[string]bool{
 		"cleared": true, "deferred": true, "kept": false, "boolBreak": false,
 		"knownNil": true, "localErr": false, "goroutine": false,
-		"flag": true, "flagNotSet": false,
+		"flag": true, "resetBreak": true, "flagNotSet": false,
 	}
 	fset := token.NewFileSet()
 	file, err := parser.ParseFile(fset, "a.go", heldSrc, 0)

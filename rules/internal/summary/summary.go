@@ -398,6 +398,10 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				if lit, ok := ast.Unparen(r).(*ast.CompositeLit); ok {
 					s.Views |= stored(lit)
 				}
+				if !flow.IsSliceType(info.TypeOf(r)) {
+					// A struct, pointer or interface holding p.
+					s.Views |= t.heldParams(f, r, from, map[*types.Var]bool{}, 0)
+				}
 			}
 		case *ast.CallExpr:
 			if flow.IsBuiltin(info, n, "append") && len(n.Args) > 0 && !flow.IsFresh(info, n.Args[0]) {
