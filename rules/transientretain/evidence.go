@@ -38,6 +38,8 @@ func (c *transientCheck) evidence(src *transientSource, val ast.Expr, holder ast
 			}
 		case kindWriteParam:
 			add(src.expr.Pos(), src.expr.End(), text(src.expr)+" is the caller's buffer, reused after Write returns")
+		case kindReusedField:
+			add(src.expr.Pos(), src.expr.End(), text(src.expr)+" is a view of a buffer that "+src.write.method.Name()+" overwrites in place")
 		}
 	}
 	if src.at != nil && src.at != val {
@@ -71,7 +73,11 @@ func (c *transientCheck) evidence(src *transientSource, val ast.Expr, holder ast
 			}
 		}
 	case kindWriteParam:
-		add(c.fn.Decl.Body.Rbrace, c.fn.Decl.Body.Rbrace, "Write returns; the caller may overwrite p")
+		if !src.asyncOnly {
+			add(c.fn.Decl.Body.Rbrace, c.fn.Decl.Body.Rbrace, "Write returns; the caller may overwrite p")
+		}
+	case kindReusedField:
+		add(src.write.at.Pos(), src.write.at.End(), src.write.method.Name()+" writes into the buffer in place here")
 	}
 	return out
 }

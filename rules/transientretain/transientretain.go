@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/cfg"
@@ -99,10 +100,11 @@ func checkOf(src *transientSource) *rule.Check {
 type transientKind int
 
 const (
-	kindNextCall   transientKind = iota // Scanner.Bytes, Reader.ReadSlice...
-	kindBuffer                          // bytes.Buffer.Bytes of a reused buffer
-	kindWriteParam                      // p of a Write method
-	kindReadBuf                         // a buffer read into again by a loop
+	kindNextCall    transientKind = iota // Scanner.Bytes, Reader.ReadSlice...
+	kindBuffer                           // bytes.Buffer.Bytes of a reused buffer
+	kindWriteParam                       // p of a Write method
+	kindReadBuf                          // a buffer read into again by a loop
+	kindReusedField                      // a getter's view of a field its type overwrites in place
 )
 
 // transientSource is where a retained view's storage comes from.
@@ -119,6 +121,11 @@ type transientSource struct {
 	// via lists the expressions the view went through, from the source
 	// outwards (a local's definition, a call that returns a view of it).
 	via []viaStep
+	// asyncOnly: reported only when handed to another goroutine (a
+	// channel send that does not wait, a go statement): a getter's view
+	// of a reused field, or a parameter given a view by a caller.
+	asyncOnly bool
+	write     *fieldWrite // kindReusedField: the in-place write
 }
 
 type viaStep struct {
@@ -143,6 +150,7 @@ func (src *transientSource) through(info *types.Info, inner, e ast.Expr, note st
 
 type transientCheck struct {
 	pass       *rule.Pass
+	pkg        *pkgState
 	sums       *summary.Table
 	fn         *flow.Func
 	writeParam *types.Var
@@ -155,18 +163,37 @@ type transientCheck struct {
 
 func runTransientRetain(p *rule.Pass) {
 	var sums *summary.Table
+	pkg := &pkgState{pass: p, getters: reusedGetters(p), params: map[*types.Var]*transientSource{}, checks: map[*ast.FuncDecl]*transientCheck{}}
+	decls := map[*types.Func]*ast.FuncDecl{}
 	for _, file := range p.Files {
-		if !mayHaveTransient(file) {
+		for _, d := range file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				if fn, ok := p.Info.Defs[fd.Name].(*types.Func); ok {
+					decls[fn] = fd
+				}
+			}
+		}
+		if !mayHaveTransient(file) && !callsGetter(p.Info, file, pkg.getters) {
 			continue
 		}
 		if sums == nil {
 			sums = summary.For(p)
 		}
 		for _, fn := range sums.Funcs(file) {
-			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}, readCalls: map[*types.Var]map[*ast.CallExpr]bool{}, reported: map[token.Pos]bool{}}
-			c.prepare()
-			c.checkStores()
+			pkg.check(sums, fn.Decl)
 		}
+	}
+	if sums == nil {
+		return
+	}
+	pkg.propagate(sums, decls)
+	var order []*ast.FuncDecl
+	for fd := range pkg.checks {
+		order = append(order, fd)
+	}
+	sort.Slice(order, func(i, j int) bool { return order[i].Pos() < order[j].Pos() })
+	for _, fd := range order {
+		pkg.checks[fd].checkStores()
 	}
 }
 
@@ -265,6 +292,11 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 			return nil
 		}
 		fn := rule.Callee(info, x)
+		if fn != nil {
+			if w, ok := c.pkg.getters[fn.Origin()]; ok {
+				return &transientSource{expr: x, loop: c.fn.InnermostLoop(x), kind: kindReusedField, asyncOnly: true, write: &w}
+			}
+		}
 		facts, ok := knowledge.Lookup(fn)
 		if !ok {
 			// A function of the module or a dependency whose result is a
@@ -336,6 +368,13 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		}
 		if v == c.writeParam {
 			return &transientSource{expr: x, kind: kindWriteParam}
+		}
+		if src := c.pkg.params[v]; src != nil && c.fn.IsParam(v) {
+			if d, ok := c.fn.Reaching(v, x.Pos()); !ok || d.Stmt == nil {
+				cp := *src
+				cp.via = append([]viaStep(nil), src.via...)
+				return &cp
+			}
 		}
 		for _, loop := range c.readBufs[v] {
 			if flow.Within(x, loop) {
@@ -499,6 +538,9 @@ func (c *transientCheck) checkStores() {
 		case *ast.SendStmt:
 			for _, val := range flow.Stored(info, s.Value) {
 				if src := c.transient(val, 0); src != nil {
+					if src.asyncOnly && c.synchronousSend(s) {
+						continue
+					}
 					c.report(val, src, "sent on a channel", s)
 				}
 			}
@@ -595,6 +637,9 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 }
 
 func (c *transientCheck) report(val ast.Expr, src *transientSource, how string, holder ...ast.Node) {
+	if src.asyncOnly && how != "sent on a channel" && how != "handed to a goroutine" {
+		return
+	}
 	at, kept := val, how
 	if !flow.IsSliceType(c.pass.Info.TypeOf(val)) {
 		// A struct, pointer or interface that holds the view: report (and
@@ -643,7 +688,9 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 		return fmt.Sprintf("%s is %s, but the next read of the loop overwrites the buffer; copy it", name, how)
 	}
 	until := "the next read"
-	if call, ok := src.expr.(*ast.CallExpr); ok {
+	if src.write != nil {
+		until = "the next " + src.write.method.Name()
+	} else if call, ok := src.expr.(*ast.CallExpr); ok {
 		if facts, _ := knowledge.Lookup(rule.Callee(c.pass.Info, call)); facts.OverwrittenBy != "" {
 			until = "the next " + facts.OverwrittenBy
 		}
