@@ -158,6 +158,8 @@ var table = map[string]Facts{
 	"io.ReadFull":      {ReadsInto: []int{1}},
 	"io.ReadAtLeast":   {ReadsInto: []int{1}},
 	"crypto/rand.Read": {ReadsInto: []int{0}},
+	"syscall.Read":     {ReadsInto: []int{1}},
+	"syscall.Pread":    {ReadsInto: []int{1}},
 
 	// Retains arguments.
 	"(*sync.Map).Store":                   {Retains: []int{0, 1}},

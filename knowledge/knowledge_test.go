@@ -185,7 +185,7 @@ func TestIsAppendName(t *testing.T) {
 
 func TestTransientSources(t *testing.T) {
 	imp := importer.Default()
-	want := []string{"Bytes", "Peek", "Read", "ReadAt", "ReadAtLeast", "ReadFull", "ReadLine", "ReadSlice"}
+	want := []string{"Bytes", "Peek", "Pread", "Read", "ReadAt", "ReadAtLeast", "ReadFull", "ReadLine", "ReadSlice"}
 	var got []string
 	for name := range transientSourceNames {
 		got = append(got, name)

@@ -5,6 +5,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
+	"strings"
 
 	"golang.org/x/tools/go/cfg"
 
@@ -98,10 +100,11 @@ func checkOf(src *transientSource) *rule.Check {
 type transientKind int
 
 const (
-	kindNextCall   transientKind = iota // Scanner.Bytes, Reader.ReadSlice...
-	kindBuffer                          // bytes.Buffer.Bytes of a reused buffer
-	kindWriteParam                      // p of a Write method
-	kindReadBuf                         // a buffer read into again by a loop
+	kindNextCall    transientKind = iota // Scanner.Bytes, Reader.ReadSlice...
+	kindBuffer                           // bytes.Buffer.Bytes of a reused buffer
+	kindWriteParam                       // p of a Write method
+	kindReadBuf                          // a buffer read into again by a loop
+	kindReusedField                      // a getter's view of a field its type overwrites in place
 )
 
 // transientSource is where a retained view's storage comes from.
@@ -110,33 +113,87 @@ type transientSource struct {
 	loop ast.Node // the loop whose next iteration overwrites it, or nil
 	kind transientKind
 	buf  *types.Var // kindReadBuf: the read buffer
+	// at is the slice-typed expression where the view enters a holder that
+	// is not a slice (an element of a composite literal, the argument of a
+	// call whose result keeps it): the copy goes there. Nil while the view
+	// itself is what gets stored.
+	at ast.Expr
+	// via lists the expressions the view went through, from the source
+	// outwards (a local's definition, a call that returns a view of it).
+	via []viaStep
+	// asyncOnly: reported only when handed to another goroutine (a
+	// channel send that does not wait, a go statement): a getter's view
+	// of a reused field, or a parameter given a view by a caller.
+	asyncOnly bool
+	write     *fieldWrite // kindReusedField: the in-place write
+}
+
+type viaStep struct {
+	pos, end token.Pos
+	note     string
+}
+
+// through records that the view reached e (how: a short note) and, when e
+// is not a slice, that the view entered a holder at inner.
+func (src *transientSource) through(info *types.Info, inner, e ast.Expr, note string) *transientSource {
+	if src == nil {
+		return nil
+	}
+	if src.at == nil && inner != nil && flow.IsSliceType(info.TypeOf(inner)) && !flow.IsSliceType(info.TypeOf(e)) {
+		src.at = inner
+	}
+	if note != "" {
+		src.via = append(src.via, viaStep{e.Pos(), e.End(), note})
+	}
+	return src
 }
 
 type transientCheck struct {
 	pass       *rule.Pass
+	pkg        *pkgState
 	sums       *summary.Table
 	fn         *flow.Func
 	writeParam *types.Var
 	mutations  map[*types.Var][]token.Pos            // calls that modify a bytes.Buffer
 	readBufs   map[*types.Var][]ast.Node             // loops that read into a buffer declared outside them
 	readCalls  map[*types.Var]map[*ast.CallExpr]bool // every call that reads into a local buffer
-	graph      *cfg.CFG                              // built on first use (keptAcrossOverwrite)
+	reported   map[token.Pos]bool
+	graph      *cfg.CFG // built on first use (keptAcrossOverwrite)
 }
 
 func runTransientRetain(p *rule.Pass) {
 	var sums *summary.Table
+	pkg := &pkgState{pass: p, getters: reusedGetters(p), params: map[*types.Var]*transientSource{}, checks: map[*ast.FuncDecl]*transientCheck{}}
+	decls := map[*types.Func]*ast.FuncDecl{}
 	for _, file := range p.Files {
-		if !mayHaveTransient(file) {
+		for _, d := range file.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				if fn, ok := p.Info.Defs[fd.Name].(*types.Func); ok {
+					decls[fn] = fd
+				}
+			}
+		}
+		if !mayHaveTransient(file) && !callsGetter(p.Info, file, pkg.getters) {
 			continue
 		}
 		if sums == nil {
 			sums = summary.For(p)
 		}
 		for _, fn := range sums.Funcs(file) {
-			c := &transientCheck{pass: p, sums: sums, fn: fn, mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}, readCalls: map[*types.Var]map[*ast.CallExpr]bool{}}
-			c.prepare()
-			c.checkStores()
+			pkg.check(sums, fn.Decl)
 		}
+	}
+	if sums == nil {
+		return
+	}
+	pkg.propagate(sums, decls)
+	var order []*ast.FuncDecl
+	for fd := range pkg.checks {
+		order = append(order, fd)
+	}
+	sort.Slice(order, func(i, j int) bool { return order[i].Pos() < order[j].Pos() })
+	for _, fd := range order {
+		pkg.checks[fd].checkStores()
 	}
 }
 
@@ -150,7 +207,7 @@ func mayHaveTransient(f *ast.File) bool {
 		}
 		switch n := n.(type) {
 		case *ast.SelectorExpr:
-			found = knowledge.IsTransientSourceName(n.Sel.Name)
+			found = knowledge.IsTransientSourceName(n.Sel.Name) || strings.HasPrefix(n.Sel.Name, "Read")
 		case *ast.FuncDecl:
 			if n.Name.Name == knowledge.WriteMethod && n.Recv != nil {
 				found = true
@@ -192,7 +249,8 @@ func (c *transientCheck) prepare() {
 		}
 		// Reads into a buffer declared outside the loop that reads.
 		var into []ast.Expr
-		if knowledge.IsReadMethod(fn) && len(call.Args) > 0 {
+		if knowledge.IsReadIntoMethod(fn) && len(call.Args) > 0 {
+			// Read, ReadAt, ReadFromUDP, ReadMsgUDP...
 			into = append(into, call.Args[0])
 		}
 		for _, i := range facts.ReadsInto {
@@ -234,9 +292,29 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 			return nil
 		}
 		fn := rule.Callee(info, x)
+		if fn != nil {
+			if w, ok := c.pkg.getters[fn.Origin()]; ok {
+				return &transientSource{expr: x, loop: c.fn.InnermostLoop(x), kind: kindReusedField, asyncOnly: true, write: &w}
+			}
+		}
 		facts, ok := knowledge.Lookup(fn)
 		if !ok {
-			return nil
+			// A function of the module or a dependency whose result is a
+			// view of an argument (its summary's Views): a view of a
+			// transient argument is transient too.
+			sum, ok := c.sums.Call(x)
+			if !ok || sum.Views == 0 {
+				return nil
+			}
+			var found *transientSource
+			sum.Views.Each(func(i int) {
+				for _, a := range c.sums.Arg(x, i) {
+					if found == nil {
+						found = c.transient(a, depth+1).through(info, a, x, rule.ExprText(c.pass.Fset, x.Fun)+" returns a value that keeps it")
+					}
+				}
+			})
+			return found
 		}
 		if facts.Transient {
 			return &transientSource{expr: x, loop: c.fn.InnermostLoop(x), kind: kindNextCall}
@@ -264,6 +342,20 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 			return nil
 		}
 		return c.transient(x.X, depth+1)
+	case *ast.CompositeLit:
+		// A literal holding a view (T{Data: line}, []any{line}).
+		for _, el := range flow.Stored(info, x) {
+			if el == ast.Expr(x) {
+				continue
+			}
+			if src := c.transient(el, depth+1); src != nil {
+				return src.through(info, el, x, "")
+			}
+		}
+	case *ast.UnaryExpr:
+		if x.Op == token.AND {
+			return c.transient(x.X, depth+1)
+		}
 	case *ast.IndexExpr:
 		// An element of a [][]byte view (bytes.Fields(line)[0]).
 		if flow.IsSliceType(info.TypeOf(x)) {
@@ -277,6 +369,13 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		if v == c.writeParam {
 			return &transientSource{expr: x, kind: kindWriteParam}
 		}
+		if src := c.pkg.params[v]; src != nil && c.fn.IsParam(v) {
+			if d, ok := c.fn.Reaching(v, x.Pos()); !ok || d.Stmt == nil {
+				cp := *src
+				cp.via = append([]viaStep(nil), src.via...)
+				return &cp
+			}
+		}
 		for _, loop := range c.readBufs[v] {
 			if flow.Within(x, loop) {
 				return &transientSource{expr: x, loop: loop, kind: kindReadBuf, buf: v}
@@ -286,7 +385,11 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		if !ok || def.RHS == nil || (def.Tuple && def.Index != 0) {
 			return nil
 		}
-		return c.transient(def.RHS, depth+1)
+		src := c.transient(def.RHS, depth+1)
+		if src != nil && def.Stmt != nil {
+			src.via = append(src.via, viaStep{def.Stmt.Pos(), def.Stmt.End(), x.Name + " holds it from here"})
+		}
+		return src
 	}
 	return nil
 }
@@ -338,9 +441,11 @@ func (c *transientCheck) outlives(container ast.Expr, src *transientSource, stmt
 		}
 		bare = false
 	}
-	if c.fn.IsParam(v) {
+	if c.fn.IsParam(v) && !(bare && c.fn.IsResult(v) && src.loop != nil) {
 		// Storing through a parameter writes into the caller's memory;
-		// rebinding the parameter (or a named result) keeps nothing.
+		// rebinding the parameter (or a named result outside the loop of
+		// the source) keeps nothing. A named result collecting views in
+		// the loop (requests = append(requests, pr)) is a local below.
 		return v != c.writeParam && !bare && flow.Indirect(c.pass.Info, container)
 	}
 	switch src.kind {
@@ -426,21 +531,24 @@ func (c *transientCheck) checkStores() {
 						if src.kind == kindWriteParam && c.heldOnlyDuringCall(lhs, s) {
 							continue
 						}
-						c.report(val, src, "")
+						c.report(val, src, "", s)
 					}
 				}
 			}
 		case *ast.SendStmt:
 			for _, val := range flow.Stored(info, s.Value) {
 				if src := c.transient(val, 0); src != nil {
-					c.report(val, src, "sent on a channel")
+					if src.asyncOnly && c.synchronousSend(s) {
+						continue
+					}
+					c.report(val, src, "sent on a channel", s)
 				}
 			}
 		case *ast.GoStmt:
 			for _, a := range s.Call.Args {
 				for _, val := range flow.Stored(info, a) {
 					if src := c.transient(val, 0); src != nil {
-						c.report(val, src, "handed to a goroutine")
+						c.report(val, src, "handed to a goroutine", s)
 					}
 				}
 			}
@@ -473,7 +581,7 @@ func (c *transientCheck) checkCaptures(lit *ast.FuncLit) {
 		// Resolve the captured value as of the go statement.
 		if src := c.capturedSource(v, lit); src != nil {
 			reported[v] = true
-			c.pass.Report(rule.Diagnostic{Check: checkOf(src), Pos: id.Pos(), Message: c.message(id, src, "captured by a goroutine")})
+			c.pass.Report(rule.Diagnostic{Check: checkOf(src), Pos: id.Pos(), Message: c.message(id, src, "captured by a goroutine"), Related: c.evidence(src, id, lit, "captured by a goroutine")})
 		}
 		return true
 	})
@@ -500,8 +608,17 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 		return
 	}
 	recv := c.sums.Arg(call, -1)
+	callee := rule.Callee(c.pass.Info, call)
 	s.Retains.Each(func(i int) {
 		if i < 0 {
+			return
+		}
+		if i == 0 && (knowledge.IsReadIntoMethod(callee) || knowledge.IsWriteMethod(callee)) {
+			// io.Reader and io.Writer implementations must not retain p:
+			// a Read fills the buffer, a Write consumes it, both before
+			// returning. An implementation that keeps p anyway is
+			// reported there (write-arg), not at every caller; a
+			// path-insensitive summary is no witness.
 			return
 		}
 		for _, a := range c.sums.Arg(call, i) {
@@ -513,22 +630,44 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 				if len(recv) == 1 && !c.outlives(recv[0], src, call, true) {
 					continue
 				}
-				c.report(val, src, "passed to "+rule.ExprText(c.pass.Fset, call.Fun)+", which retains it")
+				c.report(val, src, "passed to "+rule.ExprText(c.pass.Fset, call.Fun)+", which retains it", call)
 			}
 		}
 	})
 }
 
-func (c *transientCheck) report(val ast.Expr, src *transientSource, how string) {
+func (c *transientCheck) report(val ast.Expr, src *transientSource, how string, holder ...ast.Node) {
+	if src.asyncOnly && how != "sent on a channel" && how != "handed to a goroutine" {
+		return
+	}
+	at, kept := val, how
 	if !flow.IsSliceType(c.pass.Info.TypeOf(val)) {
-		return // arrays and strings are copies
+		// A struct, pointer or interface that holds the view: report (and
+		// copy) where the view went into it.
+		if src.at == nil {
+			return // arrays and strings are copies
+		}
+		at = src.at
+		if how == "" {
+			how = "retained"
+		}
+		how = "kept by " + rule.ExprText(c.pass.Fset, val) + ", which is " + how
+	}
+	if c.reported[at.Pos()] {
+		return
+	}
+	c.reported[at.Pos()] = true
+	var h ast.Node = val
+	if len(holder) > 0 && holder[0] != nil {
+		h = holder[0]
 	}
 	c.pass.Report(rule.Diagnostic{
 		Check:   checkOf(src),
-		Pos:     val.Pos(),
-		End:     val.End(),
-		Message: c.message(val, src, how),
-		Fix:     rule.CloneFix(c.pass, val),
+		Pos:     at.Pos(),
+		End:     at.End(),
+		Message: c.message(at, src, how),
+		Fix:     rule.CloneFix(c.pass, at),
+		Related: c.evidence(src, val, h, kept),
 	})
 }
 
@@ -549,7 +688,9 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 		return fmt.Sprintf("%s is %s, but the next read of the loop overwrites the buffer; copy it", name, how)
 	}
 	until := "the next read"
-	if call, ok := src.expr.(*ast.CallExpr); ok {
+	if src.write != nil {
+		until = "the next " + src.write.method.Name()
+	} else if call, ok := src.expr.(*ast.CallExpr); ok {
 		if facts, _ := knowledge.Lookup(rule.Callee(c.pass.Info, call)); facts.OverwrittenBy != "" {
 			until = "the next " + facts.OverwrittenBy
 		}

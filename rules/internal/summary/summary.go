@@ -61,6 +61,11 @@ type Summary struct {
 	// part of Retains: a synchronous hand-off (io.Pipe's write waits for
 	// the reader) keeps nothing after the call returns.
 	Sends Params
+	// Holds: stored where the caller can reach it (a field of the
+	// receiver) only while the call runs, and cleared before every return
+	// (HeldDuringCall): a synchronous hand-off, like Sends without a
+	// goroutine. Not part of Retains or Keeps.
+	Holds Params
 	// Resets: emptied for reuse (x.Reset(), x.Truncate(0), *x = (*x)[:0]),
 	// directly or through a callee that does so.
 	Resets Params
@@ -78,7 +83,7 @@ type Summary struct {
 func (s Summary) or(o Summary) Summary {
 	return Summary{
 		Retains: s.Retains | o.Retains, Views: s.Views | o.Views, Appends: s.Appends | o.Appends,
-		Puts: s.Puts | o.Puts, Sends: s.Sends | o.Sends, Resets: s.Resets | o.Resets, Opaque: s.Opaque | o.Opaque, Fresh: s.Fresh || o.Fresh,
+		Puts: s.Puts | o.Puts, Sends: s.Sends | o.Sends, Holds: s.Holds | o.Holds, Resets: s.Resets | o.Resets, Opaque: s.Opaque | o.Opaque, Fresh: s.Fresh || o.Fresh,
 	}
 }
 
@@ -372,7 +377,13 @@ func (t *Table) analyze(f *flow.Func) Summary {
 			}
 			for i, lhs := range n.Lhs {
 				if t.isSink(f, lhs) {
-					s.Retains |= stored(n.Rhs[i]) &^ selfStore(lhs)
+					if p := stored(n.Rhs[i]) &^ selfStore(lhs); p != 0 {
+						if HeldDuringCall(info, f, lhs, n) {
+							s.Holds |= p
+						} else {
+							s.Retains |= p
+						}
+					}
 				}
 			}
 			if x := ResetOf(info, n); x != nil {
@@ -403,6 +414,10 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				if lit, ok := ast.Unparen(r).(*ast.CompositeLit); ok {
 					s.Views |= stored(lit)
 				}
+				if !flow.IsSliceType(info.TypeOf(r)) {
+					// A struct, pointer or interface holding p.
+					s.Views |= t.heldParams(f, r, from, map[*types.Var]bool{}, 0)
+				}
 			}
 		case *ast.CallExpr:
 			if flow.IsBuiltin(info, n, "append") && len(n.Args) > 0 && !flow.IsFresh(info, n.Args[0]) {
@@ -425,18 +440,18 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				}
 				return true
 			}
-			retains := cs.Retains
+			retains, holds := cs.Retains, cs.Holds
 			if recv := t.Arg(n, -1); len(recv) == 1 && t.localOnly(f, recv[0]) {
 				// A method keeping its argument in a receiver that is a
 				// local of this function (var d decodeState; d.init(data))
 				// keeps it no longer than this call.
-				retains = 0
+				retains, holds = 0, 0
 			}
 			for _, which := range []struct {
 				set Params
 				dst *Params
 				fn  func(ast.Expr) Params
-			}{{retains, &s.Retains, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
+			}{{retains, &s.Retains, stored}, {holds, &s.Holds, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
 				which.set.Each(func(i int) {
 					for _, a := range t.Arg(n, i) {
 						*which.dst |= which.fn(a)

@@ -1,0 +1,257 @@
+package transientretain
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"github.com/gofixslice/gofixslice/knowledge"
+	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/flow"
+	"github.com/gofixslice/gofixslice/rules/internal/summary"
+)
+
+// pkgState is what the checks of one package share: the methods that
+// return a view of a buffer their type overwrites in place, and the
+// parameters that receive a transient view from some caller.
+type pkgState struct {
+	pass *rule.Pass
+	// getters: a method returning (a slice of) a slice field of its
+	// receiver, mapped to the in-place write into that field by another
+	// method of the type (copy(p.buf[i:], b), p.buf[i] = x, a read into
+	// p.buf): the result is valid until that method runs again.
+	getters map[*types.Func]fieldWrite
+	// params: a parameter some call site of the package passes a
+	// transient view to, with the source as seen at that call.
+	params map[*types.Var]*transientSource
+	checks map[*ast.FuncDecl]*transientCheck
+}
+
+type fieldWrite struct {
+	method *types.Func
+	at     ast.Node
+}
+
+// reusedGetters finds the methods whose result is a view of a receiver
+// field that a method of the same type writes into in place.
+func reusedGetters(p *rule.Pass) map[*types.Func]fieldWrite {
+	info := p.Info
+	returned := map[*types.Var][]*types.Func{} // field -> getters
+	writes := map[*types.Var]fieldWrite{}
+	fieldOf := func(e ast.Expr, recv *types.Var) *types.Var {
+		for {
+			switch x := ast.Unparen(e).(type) {
+			case *ast.SliceExpr:
+				e = x.X
+				continue
+			case *ast.SelectorExpr:
+				id, ok := ast.Unparen(x.X).(*ast.Ident)
+				if !ok || info.Uses[id] != recv {
+					return nil
+				}
+				sel := info.Selections[x]
+				if sel == nil || sel.Kind() != types.FieldVal {
+					return nil
+				}
+				f, _ := sel.Obj().(*types.Var)
+				if f == nil || !flow.IsSliceType(f.Type()) {
+					return nil
+				}
+				return f
+			}
+			return nil
+		}
+	}
+	for _, file := range p.Files {
+		for _, d := range file.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || fd.Recv == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 {
+				continue
+			}
+			recv, _ := info.Defs[fd.Recv.List[0].Names[0]].(*types.Var)
+			fn, _ := info.Defs[fd.Name].(*types.Func)
+			if recv == nil || fn == nil {
+				continue
+			}
+			// A getter: one slice result, every return gives the field.
+			if res := fd.Type.Results; res != nil && len(res.List) == 1 && len(res.List[0].Names) <= 1 && flow.IsSliceType(info.TypeOf(res.List[0].Type)) {
+				var field *types.Var
+				ok := true
+				ast.Inspect(fd.Body, func(n ast.Node) bool {
+					switch n := n.(type) {
+					case *ast.FuncLit:
+						return false
+					case *ast.ReturnStmt:
+						if len(n.Results) != 1 {
+							ok = false
+							return false
+						}
+						f := fieldOf(n.Results[0], recv)
+						if f == nil || (field != nil && f != field) {
+							ok = false
+						}
+						field = f
+					}
+					return ok
+				})
+				if ok && field != nil {
+					returned[field] = append(returned[field], fn)
+				}
+			}
+			// In-place writes into a receiver field.
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				var into ast.Expr
+				switch n := n.(type) {
+				case *ast.CallExpr:
+					if flow.IsBuiltin(info, n, "copy") && len(n.Args) == 2 {
+						into = n.Args[0]
+					} else if in := flow.ReadInto(info, n, rule.Callee(info, n)); len(in) > 0 {
+						into = in[0]
+					}
+				case *ast.AssignStmt:
+					if len(n.Lhs) == 1 {
+						if ix, ok := ast.Unparen(n.Lhs[0]).(*ast.IndexExpr); ok && flow.IsSliceType(info.TypeOf(ix.X)) {
+							into = ix.X
+						}
+					}
+				}
+				if into != nil {
+					if f := fieldOf(into, recv); f != nil {
+						if _, seen := writes[f]; !seen {
+							writes[f] = fieldWrite{fn, n}
+						}
+					}
+				}
+				return true
+			})
+		}
+	}
+	out := map[*types.Func]fieldWrite{}
+	for f, gs := range returned {
+		w, ok := writes[f]
+		if !ok {
+			continue
+		}
+		for _, g := range gs {
+			if g != w.method {
+				out[g] = w
+			}
+		}
+	}
+	return out
+}
+
+// callsGetter reports whether file calls one of the getters.
+func callsGetter(info *types.Info, file *ast.File, getters map[*types.Func]fieldWrite) bool {
+	if len(getters) == 0 {
+		return false
+	}
+	found := false
+	ast.Inspect(file, func(n ast.Node) bool {
+		if call, ok := n.(*ast.CallExpr); ok {
+			if fn := rule.Callee(info, call); fn != nil {
+				_, found = getters[fn.Origin()]
+			}
+		}
+		return !found
+	})
+	return found
+}
+
+// check returns (and prepares on first use) the check of a declaration.
+func (s *pkgState) check(sums *summary.Table, fd *ast.FuncDecl) *transientCheck {
+	if c, ok := s.checks[fd]; ok {
+		return c
+	}
+	c := &transientCheck{pass: s.pass, pkg: s, sums: sums, fn: sums.Flow(fd), mutations: map[*types.Var][]token.Pos{}, readBufs: map[*types.Var][]ast.Node{}, readCalls: map[*types.Var]map[*ast.CallExpr]bool{}, reported: map[token.Pos]bool{}}
+	c.prepare()
+	s.checks[fd] = c
+	return c
+}
+
+// propagate marks, to a fixed point, the slice parameters of the
+// package's functions that some call site passes a transient view to.
+// Only a hand-off to another goroutine inside the callee reports them
+// (asyncOnly): the callee cannot see when its caller overwrites the view.
+func (s *pkgState) propagate(sums *summary.Table, decls map[*types.Func]*ast.FuncDecl) {
+	work := make([]*transientCheck, 0, len(s.checks))
+	for _, c := range s.checks {
+		work = append(work, c)
+	}
+	for rounds := 0; len(work) > 0 && rounds < 8; rounds++ {
+		var next []*transientCheck
+		for _, c := range work {
+			ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				callee := rule.Callee(c.pass.Info, call)
+				if callee == nil || knowledge.IsWriteMethod(callee) || knowledge.IsReadIntoMethod(callee) {
+					return true
+				}
+				fd := decls[callee.Origin()]
+				if fd == nil || fd == c.fn.Decl {
+					return true
+				}
+				sig, _ := callee.Type().(*types.Signature)
+				if sig == nil || sig.Variadic() {
+					return true
+				}
+				for i, a := range call.Args {
+					if i >= sig.Params().Len() || !flow.IsSliceType(sig.Params().At(i).Type()) {
+						continue
+					}
+					pv := paramVar(c.pass.Info, fd, i)
+					if pv == nil || s.params[pv] != nil {
+						continue
+					}
+					src := c.transient(a, 0)
+					if src == nil {
+						continue
+					}
+					p := *src
+					p.asyncOnly, p.at, p.loop = true, nil, nil
+					p.via = append(append([]viaStep(nil), src.via...), viaStep{call.Pos(), call.End(), "passed to " + callee.Name() + " here"})
+					s.params[pv] = &p
+					next = append(next, s.check(sums, fd))
+				}
+				return true
+			})
+		}
+		work = next
+	}
+}
+
+func paramVar(info *types.Info, fd *ast.FuncDecl, i int) *types.Var {
+	k := 0
+	for _, fld := range fd.Type.Params.List {
+		names := fld.Names
+		if len(names) == 0 {
+			k++
+			continue
+		}
+		for _, n := range names {
+			if k == i {
+				v, _ := info.Defs[n].(*types.Var)
+				return v
+			}
+			k++
+		}
+	}
+	return nil
+}
+
+// synchronousSend reports whether the function receives from the channel
+// it sends on after the send (p.ch <- b; <-p.ch): a hand-off that waits.
+func (c *transientCheck) synchronousSend(s *ast.SendStmt) bool {
+	want := types.ExprString(s.Chan)
+	found := false
+	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
+		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW && u.Pos() > s.End() && types.ExprString(u.X) == want {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
