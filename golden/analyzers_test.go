@@ -279,6 +279,7 @@ func fixWithEngine(t *testing.T, dir string, r *rule.Rule, settings *rewrite.Set
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: dir, Args: []string{"./" + r.ID + "/..."}, Env: testmod.Env(),
 		Rules: []*rule.Rule{r}, Settings: func(string) (*rewrite.Settings, error) { return settings, nil }, Fix: true,
+		Dependencies: true,
 	})
 	require.NoError(t, err)
 	require.Empty(t, res.Errors)

@@ -39,6 +39,12 @@ type Options struct {
 	// TestTimeout limits each go test run of VerifyTests (0: 5 minutes).
 	TestTimeout time.Duration
 	Edits       bool // compute each finding's own text edits (-json)
+	// Dependencies computes the shared analyses' facts (summaries of
+	// callees) for the dependencies outside the standard library, from
+	// source, cached on disk (see depfacts.go), before the packages are
+	// checked; without it a callee in a package not being checked is
+	// unknown to the rules.
+	Dependencies bool
 }
 
 // Settings are what a run enables and sets for one package.
@@ -119,6 +125,7 @@ type Result struct {
 	Findings []Finding
 	Changes  []Change
 	Errors   []error
+	Deps     DepStats // with Options.Dependencies
 }
 
 // Run loads the packages named by opts.Args, runs the rules, and, when asked,
@@ -160,13 +167,17 @@ func Run(opts Options) (*Result, error) {
 	if tgt.files != nil {
 		selected = tgt.holding(selected)
 	}
+	var deps DepStats
+	if opts.Dependencies {
+		deps = e.computeDependencyFacts(dependencyPackages(listed, selected), fset, loader)
+	}
 	results := make([]pkgResult, len(selected))
 	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
 		// The package's syntax and types are dropped when this returns.
 		results[i] = e.checkPackage(checkListed(selected[i], fset, loader, e.extra))
 	})
 
-	res := &Result{}
+	res := &Result{Deps: deps}
 	seenErr := map[string]bool{}
 	for _, r := range results {
 		res.Findings = append(res.Findings, r.findings...)

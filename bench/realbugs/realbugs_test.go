@@ -260,7 +260,7 @@ func TestRealBugs(t *testing.T) {
 
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: dir, Args: []string{"./..."}, Tests: true, Env: moduleEnv(),
-		Rules: rules.All(),
+		Rules: rules.All(), Dependencies: true, // as the CLI runs
 	})
 	require.NoError(t, err)
 	var errs []string

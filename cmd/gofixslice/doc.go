@@ -26,6 +26,11 @@
 // the same keys per directory; -config names one file for every package,
 // -config none reads none.
 //
+// Dependencies outside the standard library are summarised from source
+// (what their functions keep, put into pools, never return from), cached in
+// the user cache directory or $GOFIXSLICE_CACHE ("off": no cache);
+// -deps=false skips them.
+//
 // When the go command runs it as a vet or fix tool (go vet -vettool, go fix
 // -fixtool), it speaks the go/analysis unitchecker protocol instead.
 //

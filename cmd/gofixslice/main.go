@@ -61,6 +61,7 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 		testTime = fs.Duration("verify-timeout", 5*time.Minute, "with -verify=tests, the time limit of each go test run")
 		tags     = fs.String("tags", "", "comma-separated build tags")
 		cpuprof  = fs.String("cpuprofile", "", "write a CPU profile to this file")
+		deps     = fs.Bool("deps", true, "summarise the dependencies outside the standard library from source (cached in the user cache directory, or $"+rewrite.CacheDirEnv+"; \"off\" disables the cache), so that their functions are understood as under go vet")
 	)
 	sf := newSettingFlags(fs) // -enable -disable -category, the rules' options, -config
 	fs.Usage = func() {
@@ -121,13 +122,18 @@ func run(args []string, dir string, stdout, stderr io.Writer) int {
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: wd, Args: fs.Args(), Tests: *tests, Tags: *tags, Rules: rules.All(), Settings: resolver.Settings,
 		Fix: *list || *diffMode || *write || *jsonOut || *sarifOut, Write: *write, Edits: *jsonOut || *sarifOut,
-		VerifyTests: *verify == "tests", TestTimeout: *testTime,
+		VerifyTests: *verify == "tests", TestTimeout: *testTime, Dependencies: *deps,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "gofixslice: %v\n", err)
 		return exitError
 	}
 	out := output{stdout: stdout, stderr: stderr, wd: wd, abs: *absPaths, verbose: *verbose}
+	if *verbose && res.Deps.Packages > 0 {
+		d := res.Deps
+		fmt.Fprintf(stderr, "gofixslice: dependency summaries: %d packages, %d computed, %d cached, %d failed, %v\n",
+			d.Packages, d.Computed, d.Cached, d.Failed, d.Time.Round(time.Millisecond))
+	}
 	switch {
 	case *sarifOut:
 		selected, _ := resolver.Selected(wd) // checked before the run

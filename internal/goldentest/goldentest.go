@@ -265,7 +265,7 @@ func Run(t *testing.T, r *rule.Rule, path string, update bool) []rewrite.Finding
 		Dir: dir, Args: []string{"./..."}, Tests: true, Env: Env(),
 		Rules:    []*rule.Rule{r},
 		Settings: func(string) (*rewrite.Settings, error) { return settings, nil },
-		Fix:      true, Write: true,
+		Fix:      true, Write: true, Dependencies: true,
 	}
 	if want, ok := c.Exec["before"]; ok && !update {
 		execTests(t, dir, want, "before the rewrite")
