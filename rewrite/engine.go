@@ -197,7 +197,7 @@ func Run(opts Options) (*Result, error) {
 			}
 			// Imported by the checked packages: types only.
 			im := &sourceImporter{lp: lp, loader: loader, src: src, extra: e.extra}
-			t, err := typesOnly(lp, fset, im)
+			t, err := src.typesOnly(lp, fset, im)
 			src.done(lp, t, err)
 			return
 		}

@@ -125,6 +125,18 @@ type sourceTypes struct {
 	mu      sync.Mutex
 	checked map[string]sourceResult
 	pending map[string]int // ID -> importers in the plan not yet done
+
+	// Files parsed for typesOnly, bodies emptied, by absolute name: a
+	// package recompiled for the tests of several others ("B [A.test]",
+	// "B [C.test]") is parsed once.
+	filesMu sync.Mutex
+	files   map[string]*parsedFile
+}
+
+type parsedFile struct {
+	once sync.Once
+	f    *ast.File
+	err  error
 }
 
 type sourceResult struct {
@@ -133,7 +145,7 @@ type sourceResult struct {
 }
 
 func newSourceTypes(set map[string]bool, nodes []*listedPackage) *sourceTypes {
-	st := &sourceTypes{set: set, checked: map[string]sourceResult{}, pending: map[string]int{}}
+	st := &sourceTypes{set: set, checked: map[string]sourceResult{}, pending: map[string]int{}, files: map[string]*parsedFile{}}
 	for _, p := range nodes {
 		for _, dep := range uniq(p.Imports) {
 			if set[dep] {
@@ -191,9 +203,35 @@ func (st *sourceTypes) done(lp *listedPackage, pkg *types.Package, err error) {
 	}
 }
 
+// declarations parses a file for typesOnly, once: function bodies are
+// emptied (the type checker skips them anyway), so that the syntax kept
+// for the next variant of the package is small.
+func (st *sourceTypes) declarations(fset *token.FileSet, name string) (*ast.File, error) {
+	st.filesMu.Lock()
+	pf := st.files[name]
+	if pf == nil {
+		pf = &parsedFile{}
+		st.files[name] = pf
+	}
+	st.filesMu.Unlock()
+	pf.once.Do(func() {
+		pf.f, pf.err = parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		if pf.f == nil {
+			return
+		}
+		for _, d := range pf.f.Decls {
+			if fd, ok := d.(*ast.FuncDecl); ok && fd.Body != nil {
+				// Not nil: a generic function without a body is an error.
+				fd.Body = &ast.BlockStmt{Lbrace: fd.Body.Lbrace, Rbrace: fd.Body.Rbrace}
+			}
+		}
+	})
+	return pf.f, pf.err
+}
+
 // typesOnly type-checks a package of the plan that no rule checks, for
 // the types its importers need: function bodies are skipped.
-func typesOnly(lp *listedPackage, fset *token.FileSet, im types.Importer) (*types.Package, error) {
+func (st *sourceTypes) typesOnly(lp *listedPackage, fset *token.FileSet, im types.Importer) (*types.Package, error) {
 	if lp.Error != nil {
 		return nil, fmt.Errorf("%s", lp.Error)
 	}
@@ -209,7 +247,7 @@ func typesOnly(lp *listedPackage, fset *token.FileSet, im types.Importer) (*type
 		if !strings.HasPrefix(name, "/") {
 			name = lp.Dir + "/" + name
 		}
-		f, err := parser.ParseFile(fset, name, nil, parser.SkipObjectResolution)
+		f, err := st.declarations(fset, name)
 		if err != nil {
 			return nil, err
 		}
