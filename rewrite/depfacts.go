@@ -90,9 +90,10 @@ func dependencyAnalyses(rules []*rule.Rule) []*rule.Analysis {
 }
 
 // dependencyPackages returns the packages whose facts the roots may import:
-// every listed dependency outside the standard library, once per package
-// path (a dependency recompiled for a test has the same functions).
-func dependencyPackages(listed []*listedPackage, roots []*listedPackage) []*listedPackage {
+// every listed dependency outside the standard library and outside the
+// source set (whose packages are type-checked with the roots), once per
+// package path (a dependency recompiled for a test has the same functions).
+func dependencyPackages(listed []*listedPackage, roots []*listedPackage, set map[string]bool) []*listedPackage {
 	isRoot := map[string]bool{}
 	for _, p := range roots {
 		isRoot[p.pkgPath] = true
@@ -100,7 +101,7 @@ func dependencyPackages(listed []*listedPackage, roots []*listedPackage) []*list
 	seen := map[string]bool{}
 	var out []*listedPackage
 	for _, p := range listed {
-		if p.Standard || p.ID != p.pkgPath || isRoot[p.pkgPath] || seen[p.pkgPath] || p.Name == "" {
+		if p.Standard || p.ID != p.pkgPath || isRoot[p.pkgPath] || set[p.ID] || seen[p.pkgPath] || p.Name == "" {
 			continue
 		}
 		if p.Name == "main" || p.Error != nil || len(p.DepsErrors) > 0 {
@@ -114,7 +115,7 @@ func dependencyPackages(listed []*listedPackage, roots []*listedPackage) []*list
 
 // computeDependencyFacts fills e.facts with the facts of the dependency
 // packages, in dependency order, from the cache or from source.
-func (e *engine) computeDependencyFacts(deps []*listedPackage, fset *token.FileSet, loader *exportLoader) DepStats {
+func (e *engine) computeDependencyFacts(deps []*listedPackage, fset *token.FileSet, loader *exportLoader, src *sourceTypes) DepStats {
 	start := time.Now()
 	analyses := dependencyAnalyses(e.opts.Rules)
 	stats := DepStats{Packages: len(deps)}
@@ -143,7 +144,7 @@ func (e *engine) computeDependencyFacts(deps []*listedPackage, fset *token.FileS
 				return
 			}
 		}
-		facts, ok := e.analyseDependency(lp, fset, loader, analyses)
+		facts, ok := e.analyseDependency(lp, fset, loader, src, analyses)
 		if !ok {
 			failed.Add(1)
 			return // no key: dependents are not cached either
@@ -169,8 +170,8 @@ func factPkg(lp *listedPackage) *types.Package {
 
 // analyseDependency type-checks one dependency from source, runs the
 // shared analyses on it and returns the facts they exported.
-func (e *engine) analyseDependency(lp *listedPackage, fset *token.FileSet, loader *exportLoader, analyses []*rule.Analysis) (facts map[string]string, ok bool) {
-	pkg := checkListed(lp, fset, loader, e.extra)
+func (e *engine) analyseDependency(lp *listedPackage, fset *token.FileSet, loader *exportLoader, src *sourceTypes, analyses []*rule.Analysis) (facts map[string]string, ok bool) {
+	pkg := checkListed(lp, fset, loader, src, e.extra)
 	if len(pkg.Errors) > 0 || pkg.Types == nil {
 		return nil, false
 	}

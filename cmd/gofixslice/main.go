@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"runtime/pprof"
 	"strings"
 	"time"
@@ -21,7 +22,23 @@ func main() {
 		// unitchecker protocol (-V=full, -flags, one .cfg per package).
 		unitchecker.Main(rules.Analyzers()...)
 	}
+	tuneGC()
 	os.Exit(run(os.Args[1:], "", os.Stdout, os.Stderr))
+}
+
+// tuneGC trades memory the run may use anyway for collector time: the
+// heap grows to five times what is live before a collection (GOGC=400),
+// but never past a soft limit of 768 MiB, well inside the 1 GB budget
+// (the collector works harder as the heap nears it). On std that saves
+// about a seventh of the CPU time. GOGC and GOMEMLIMIT in the
+// environment win.
+func tuneGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(768 << 20)
+	}
 }
 
 // toolProtocol reports whether the arguments are the go command's
