@@ -300,14 +300,14 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		facts, ok := knowledge.Lookup(fn)
 		if !ok {
 			// A function of the module or a dependency whose result is a
-			// view of an argument (its summary's Views): a view of a
-			// transient argument is transient too.
+			// view of an argument, or holds one (its summary's Views and
+			// Contains): a view of a transient argument is transient too.
 			sum, ok := c.sums.Call(x)
-			if !ok || sum.Views == 0 {
+			if !ok || sum.Views|sum.Contains == 0 {
 				return nil
 			}
 			var found *transientSource
-			sum.Views.Each(func(i int) {
+			(sum.Views | sum.Contains).Each(func(i int) {
 				for _, a := range c.sums.Arg(x, i) {
 					if found == nil {
 						found = c.transient(a, depth+1).through(info, a, x, rule.ExprText(c.pass.Fset, x.Fun)+" returns a value that keeps it")
