@@ -34,8 +34,11 @@ under the holder: a correctness bug, not only a memory one.
 The fix copies at the point of retention: bytes.Clone(x) (Go 1.20), or
 append(x[:0:0], x...) for older files, which keeps nil-ness.`,
 		NotReported: `string(sc.Bytes()) and sc.Text() (they copy), immediate use
-(parsing, comparing, writing out, copy into own storage), and
-append(own, sc.Bytes()...) (copies the bytes).`,
+(parsing, comparing, writing out, copy into own storage),
+append(own, sc.Bytes()...) (copies the bytes), a buffer passed to a Read or
+Write method (the io contracts forbid keeping it), and a Write that holds p
+in a field only while a synchronous hand-off runs, clearing it on every
+path before it returns.`,
 		Example: `  for sc.Scan() {
       lines = append(lines, sc.Bytes())   // every element ends up the same
   }
