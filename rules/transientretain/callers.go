@@ -242,13 +242,14 @@ func paramVar(info *types.Info, fd *ast.FuncDecl, i int) *types.Var {
 	return nil
 }
 
-// synchronousSend reports whether the function receives from the channel
-// it sends on after the send (p.ch <- b; <-p.ch): a hand-off that waits.
+// synchronousSend reports whether the function waits on a channel after
+// the send (p.ch <- b; <-p.ch, or a select on a reply channel carried in
+// the sent value, as yamux's waitForSendErr does): the hand-off may be
+// synchronous, so the sender may still own the view when it returns.
 func (c *transientCheck) synchronousSend(s *ast.SendStmt) bool {
-	want := types.ExprString(s.Chan)
 	found := false
 	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
-		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW && u.Pos() > s.End() && types.ExprString(u.X) == want {
+		if u, ok := n.(*ast.UnaryExpr); ok && u.Op == token.ARROW && u.Pos() > s.End() {
 			found = true
 		}
 		return !found

@@ -34,8 +34,11 @@ under the holder: a correctness bug, not only a memory one.
 The fix copies at the point of retention: bytes.Clone(x) (Go 1.20), or
 append(x[:0:0], x...) for older files, which keeps nil-ness.`,
 		NotReported: `string(sc.Bytes()) and sc.Text() (they copy), immediate use
-(parsing, comparing, writing out, copy into own storage), and
-append(own, sc.Bytes()...) (copies the bytes).`,
+(parsing, comparing, writing out, copy into own storage),
+append(own, sc.Bytes()...) (copies the bytes), a buffer passed to a Read or
+Write method (the io contracts forbid keeping it), and a Write that holds p
+in a field only while a synchronous hand-off runs, clearing it on every
+path before it returns.`,
 		Example: `  for sc.Scan() {
       lines = append(lines, sc.Bytes())   // every element ends up the same
   }
@@ -300,14 +303,14 @@ func (c *transientCheck) transient(e ast.Expr, depth int) *transientSource {
 		facts, ok := knowledge.Lookup(fn)
 		if !ok {
 			// A function of the module or a dependency whose result is a
-			// view of an argument (its summary's Views): a view of a
-			// transient argument is transient too.
+			// view of an argument, or holds one (its summary's Views and
+			// Contains): a view of a transient argument is transient too.
 			sum, ok := c.sums.Call(x)
-			if !ok || sum.Views == 0 {
+			if !ok || sum.Views|sum.Contains == 0 {
 				return nil
 			}
 			var found *transientSource
-			sum.Views.Each(func(i int) {
+			(sum.Views | sum.Contains).Each(func(i int) {
 				for _, a := range c.sums.Arg(x, i) {
 					if found == nil {
 						found = c.transient(a, depth+1).through(info, a, x, rule.ExprText(c.pass.Fset, x.Fun)+" returns a value that keeps it")

@@ -8,8 +8,8 @@ import (
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
-// heldParams returns the parameters whose storage a value that is not
-// itself a slice holds: a struct, pointer or interface built in f from
+// heldParams returns the parameters (Summary.Contains) whose storage a
+// value that is not itself a slice holds: a struct, pointer or interface built in f from
 // them (&T{data: p}, a local struct given p in its literal or a field,
 // the result of a callee whose result holds its argument). from answers
 // for slice-typed parts. It complements flow's Origins, which follows
@@ -45,8 +45,8 @@ func (t *Table) heldParams(f *flow.Func, e ast.Expr, from func(ast.Expr) Params,
 			}
 			return p
 		}
-		if s, ok := t.Call(x); ok && s.Views != 0 {
-			s.Views.Each(func(i int) {
+		if s, ok := t.Call(x); ok && s.Views|s.Contains != 0 {
+			(s.Views | s.Contains).Each(func(i int) {
 				for _, a := range t.Arg(x, i) {
 					part(a)
 				}

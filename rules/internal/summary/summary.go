@@ -66,6 +66,12 @@ type Summary struct {
 	// (HeldDuringCall): a synchronous hand-off, like Sends without a
 	// goroutine. Not part of Retains or Keeps.
 	Holds Params
+	// Contains: a result that is not a slice (a struct, pointer or
+	// interface) holds the argument (&T{data: p}, a local struct given p):
+	// the caller's holder of the result keeps the argument. Not part of
+	// Views (a Put or append of the result is not one of the argument) nor
+	// of Keeps.
+	Contains Params
 	// Resets: emptied for reuse (x.Reset(), x.Truncate(0), *x = (*x)[:0]),
 	// directly or through a callee that does so.
 	Resets Params
@@ -83,7 +89,7 @@ type Summary struct {
 func (s Summary) or(o Summary) Summary {
 	return Summary{
 		Retains: s.Retains | o.Retains, Views: s.Views | o.Views, Appends: s.Appends | o.Appends,
-		Puts: s.Puts | o.Puts, Sends: s.Sends | o.Sends, Holds: s.Holds | o.Holds, Resets: s.Resets | o.Resets, Opaque: s.Opaque | o.Opaque, Fresh: s.Fresh || o.Fresh,
+		Puts: s.Puts | o.Puts, Sends: s.Sends | o.Sends, Holds: s.Holds | o.Holds, Contains: s.Contains | o.Contains, Resets: s.Resets | o.Resets, Opaque: s.Opaque | o.Opaque, Fresh: s.Fresh || o.Fresh,
 	}
 }
 
@@ -416,7 +422,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				}
 				if !flow.IsSliceType(info.TypeOf(r)) {
 					// A struct, pointer or interface holding p.
-					s.Views |= t.heldParams(f, r, from, map[*types.Var]bool{}, 0)
+					s.Contains |= t.heldParams(f, r, from, map[*types.Var]bool{}, 0)
 				}
 			}
 		case *ast.CallExpr:
