@@ -295,6 +295,14 @@ func (c *poolCheck) liveAfterPut(s *putSite, u ssa.Value, in ssa.Instruction) bo
 
 func (c *poolCheck) originLive(s *putSite, o vflow.Origin, in ssa.Instruction) bool {
 	put := s.ssa.instr
+	if o.Kind == vflow.Call && c.anotherObject(o.Value) && !c.isPutValue(s, o.Value) {
+		// A call that returns neither its arguments nor a view of them,
+		// and is not how the put object itself was obtained: another
+		// object, such as the next element of a list taken before the
+		// current one is removed (for e := l.Front(); ...; e = next {
+		// next = e.Next(); l.Remove(e) }).
+		return false
+	}
 	// A value computed before the Put and computed again between the Put
 	// and in (the source, a load, a conversion on the way: the next
 	// element of a range loop, the next Get) is another value there.
@@ -503,4 +511,46 @@ func (c *poolCheck) callPuts(call ssa.CallInstruction) bool {
 	}
 	sum, ok := c.sums.Func(obj)
 	return ok && sum.Puts != 0
+}
+
+// anotherObject reports whether v is the result of a call whose summary
+// says it returns no view of its arguments (nor any of them), and that is
+// not a Get: a different object from anything passed to it.
+func (c *poolCheck) anotherObject(v ssa.Value) bool {
+	call, ok := v.(*ssa.Call)
+	if !ok || call.Call.IsInvoke() {
+		return false
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil {
+		return false
+	}
+	fn, ok := callee.Object().(*types.Func)
+	if !ok || knowledge.IsPoolGet(fn) {
+		return false
+	}
+	sum, ok := c.sums.Func(fn)
+	return ok && sum.Views == 0 && sum.Opaque == 0
+}
+
+// isPutValue reports whether v is the put object's value at the Put, or
+// the value it was converted or asserted from, without a merge between
+// them: in a loop, the value a merge brings in from the previous
+// iteration is another iteration's object.
+func (c *poolCheck) isPutValue(s *putSite, v ssa.Value) bool {
+	for _, o := range c.vf.Origins(s.ssa.value) {
+		if o.Value != v {
+			continue
+		}
+		merged := false
+		for _, st := range o.Steps {
+			if st.Op == vflow.OpPhi {
+				merged = true
+			}
+		}
+		if !merged {
+			return true
+		}
+	}
+	return false
 }
