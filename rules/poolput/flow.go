@@ -239,7 +239,9 @@ func (c *poolCheck) aliases(s *putSite, e ast.Expr, depth int) bool {
 				c.aliases(s, x.Args[0], depth+1)
 		}
 		if flow.IsBuiltin(info, x, "append") && len(x.Args) > 0 {
-			if !flow.IsFresh(info, x.Args[0]) && c.aliases(s, x.Args[0], depth+1) {
+			// Under a guard that it cannot fit (len(a)+len(b) > cap(a)),
+			// append copies a into a new array.
+			if !flow.IsFresh(info, x.Args[0]) && !s.fn.GrowingAppend(x) && c.aliases(s, x.Args[0], depth+1) {
 				return true
 			}
 			elems := x.Args[1:]

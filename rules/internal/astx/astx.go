@@ -6,7 +6,6 @@ import (
 	"go/types"
 
 	"github.com/gofixslice/gofixslice/rewrite/rule"
-	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
 // IsConstZero reports whether e is a constant equal to zero.
@@ -25,7 +24,7 @@ func InFuncLit(body ast.Node, n ast.Node) bool {
 		if in {
 			return false
 		}
-		if lit, ok := m.(*ast.FuncLit); ok && flow.Within(n, lit) {
+		if lit, ok := m.(*ast.FuncLit); ok && lit.Pos() <= n.Pos() && n.End() <= lit.End() {
 			in = true
 		}
 		return !in

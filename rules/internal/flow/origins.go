@@ -148,6 +148,10 @@ func (f *Func) origins(e ast.Expr, views ViewsFunc, depth int, narrowed, elem bo
 			return
 		}
 		if IsBuiltin(info, x, "append") && len(x.Args) > 0 {
+			if f.GrowingAppend(x) {
+				add(Origin{Kind: OriginFresh, Node: x}) // a new array, by the guard
+				return
+			}
 			f.origins(x.Args[0], views, depth+1, narrowed, elem, out)
 			return
 		}
