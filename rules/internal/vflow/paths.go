@@ -1,7 +1,12 @@
 package vflow
 
 import (
+	"fmt"
+	"go/constant"
+	"go/token"
+	"go/types"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 )
@@ -57,6 +62,74 @@ func (p *Package) Reaches(from, to ssa.Instruction, avoid func(ssa.Instruction) 
 	if !through {
 		return false
 	}
+	return walkFeasible(fb, scan)
+}
+
+// maxPathStates bounds the path-sensitive walk of walkFeasible; past it
+// every branch counts as feasible.
+const maxPathStates = 4096
+
+// walkFeasible walks the blocks after fb (whose own instructions scan has
+// seen) and reports whether scan finds the target in one of them. It
+// follows only feasible branches as far as boolean flags tell: a bool
+// merge (phi) whose incoming values are all constants has the value of
+// the edge the path took into its block, and an If on such a flag (or on
+// its negation) takes only the matching branch. So a path through
+// `done = true` is not continued into `if !done { ... }` (quic-go's
+// frameSorter.push removes a gap on one branch and sets a flag on the
+// other; the later use of the gap runs only when the flag is set).
+func walkFeasible(fb *ssa.BasicBlock, scan func(*ssa.BasicBlock, int) (bool, bool)) bool {
+	type state struct {
+		b     *ssa.BasicBlock
+		flags map[*ssa.Phi]bool
+	}
+	type stateKey struct {
+		block int
+		flags string // "" when no flag is known: the common case
+	}
+	key := func(st state) stateKey {
+		if len(st.flags) == 0 {
+			return stateKey{block: st.b.Index}
+		}
+		ids := make([]string, 0, len(st.flags))
+		for phi, v := range st.flags {
+			ids = append(ids, fmt.Sprintf("%s=%t", phi.Name(), v))
+		}
+		slices.Sort(ids)
+		return stateKey{st.b.Index, strings.Join(ids, ",")}
+	}
+	seen := map[stateKey]bool{}
+	var stack []state
+	push := func(from *ssa.BasicBlock, flags map[*ssa.Phi]bool) {
+		for _, succ := range feasibleSuccs(from, flags) {
+			stack = append(stack, state{succ, enter(from, succ, flags)})
+		}
+	}
+	push(fb, nil)
+	for len(stack) > 0 {
+		if len(seen) > maxPathStates {
+			return reachesAny(fb, scan) // too many paths: any path counts
+		}
+		st := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		k := key(st)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		found, through := scan(st.b, 0)
+		if found {
+			return true
+		}
+		if through {
+			push(st.b, st.flags)
+		}
+	}
+	return false
+}
+
+// reachesAny is walkFeasible without flags: every branch is feasible.
+func reachesAny(fb *ssa.BasicBlock, scan func(*ssa.BasicBlock, int) (bool, bool)) bool {
 	seen := make([]bool, len(fb.Parent().Blocks))
 	stack := slices.Clone(fb.Succs)
 	for len(stack) > 0 {
@@ -77,6 +150,77 @@ func (p *Package) Reaches(from, to ssa.Instruction, avoid func(ssa.Instruction) 
 		}
 	}
 	return false
+}
+
+// enter returns the flags known on entering succ from b: those known
+// before, with succ's constant bool merges set from the edge b -> succ.
+func enter(b, succ *ssa.BasicBlock, flags map[*ssa.Phi]bool) map[*ssa.Phi]bool {
+	j := slices.Index(succ.Preds, b)
+	var out map[*ssa.Phi]bool
+	for _, in := range succ.Instrs {
+		phi, ok := in.(*ssa.Phi)
+		if !ok {
+			break // phis come first
+		}
+		if out == nil {
+			out = make(map[*ssa.Phi]bool, len(flags)+1)
+			for k, v := range flags {
+				out[k] = v
+			}
+		}
+		delete(out, phi) // a new iteration's value
+		if j < 0 || j >= len(phi.Edges) || !isBoolFlag(phi) {
+			continue
+		}
+		if c, ok := phi.Edges[j].(*ssa.Const); ok && c.Value != nil {
+			out[phi] = constant.BoolVal(c.Value)
+		}
+	}
+	if out == nil {
+		return flags
+	}
+	return out
+}
+
+// isBoolFlag reports whether phi merges only boolean constants.
+func isBoolFlag(phi *ssa.Phi) bool {
+	if b, ok := phi.Type().Underlying().(*types.Basic); !ok || b.Kind() != types.Bool {
+		return false
+	}
+	for _, e := range phi.Edges {
+		if c, ok := e.(*ssa.Const); !ok || c.Value == nil || c.Value.Kind() != constant.Bool {
+			return false
+		}
+	}
+	return true
+}
+
+// feasibleSuccs returns b's successors a path can take given the known
+// flags: an If on a known flag (or its negation) takes one branch.
+func feasibleSuccs(b *ssa.BasicBlock, flags map[*ssa.Phi]bool) []*ssa.BasicBlock {
+	if len(flags) == 0 || len(b.Succs) != 2 || len(b.Instrs) == 0 {
+		return b.Succs
+	}
+	branch, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok {
+		return b.Succs
+	}
+	cond, negated := branch.Cond, false
+	if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+		cond, negated = u.X, true
+	}
+	phi, ok := cond.(*ssa.Phi)
+	if !ok {
+		return b.Succs
+	}
+	v, known := flags[phi]
+	if !known {
+		return b.Succs
+	}
+	if v != negated {
+		return b.Succs[:1] // then
+	}
+	return b.Succs[1:] // else
 }
 
 // ContentAt returns the origins of what the location addr points to holds

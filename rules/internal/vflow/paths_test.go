@@ -40,6 +40,25 @@ func Loop(bs [][]byte) {
 	sink("after", bs)
 }
 
+func Flag(b []byte, c, d bool) {
+	adjusted := false
+	if c {
+		sink("removed", b)
+	} else if d {
+		adjusted = true
+	}
+	if adjusted {
+		sink("needs-flag", b)
+	}
+	if !adjusted {
+		sink("needs-no-flag", b)
+	}
+	for i := 0; i < 3; i++ {
+		sink("loop-top", b)
+		adjusted = true
+	}
+}
+
 func Kill(h *T, b []byte, c bool) {
 	h.f = b
 	sink("stored", b)
@@ -70,6 +89,19 @@ func TestReaches(t *testing.T) {
 	// Avoiding the loop head's instructions cuts the back edge.
 	head := top.Block()
 	assert.False(t, f.p.Reaches(at("bottom"), top, func(in ssa.Instruction) bool { return in.Block() == head && in != top }))
+}
+
+func TestReachesFollowsFlags(t *testing.T) {
+	f := check(t, "example.com/p", pathsSrc, nil, nil)
+	at := func(label string) ssa.Instruction {
+		r := f.p.RefOf(f.sink(t, label))
+		require.NotNil(t, r, label)
+		return r
+	}
+	assert.False(t, f.p.Reaches(at("removed"), at("needs-flag"), nil), "the flag is false on every path from removed")
+	assert.True(t, f.p.Reaches(at("removed"), at("needs-no-flag"), nil))
+	assert.True(t, f.p.Reaches(at("removed"), at("loop-top"), nil))
+	assert.True(t, f.p.Reaches(at("loop-top"), at("loop-top"), nil), "the flag set in the loop does not block its back edge")
 }
 
 func TestContentAt(t *testing.T) {
