@@ -27,6 +27,7 @@ import (
 	"go/types"
 	"reflect"
 	"slices"
+	"strings"
 
 	"golang.org/x/tools/go/ssa"
 
@@ -55,6 +56,10 @@ type ResultSum struct {
 	CutAt string `json:"ca,omitempty"`
 	// Views: the result is (a part of) the storage of these parameters.
 	Views map[int]*ViewSum `json:"v,omitempty"`
+	// Holds: what the result refers to (its elements, fields) holds
+	// parts of these parameters' storage ([]Finding whose Line is a
+	// substring of fragment.Raw).
+	Holds map[int][]*ViewSum `json:"h,omitempty"`
 
 	srcPos, cutPos token.Pos
 	cutExpr        ast.Expr
@@ -283,6 +288,44 @@ func (t *Table) summarize(fd *ast.FuncDecl, f *ssa.Function) *FuncSum {
 			}
 		}
 	}
+	// What the results refer to.
+	index := paramIndex(f)
+	for _, b := range f.Blocks {
+		for _, instr := range b.Instrs {
+			ret, ok := instr.(*ssa.Return)
+			if !ok {
+				continue
+			}
+			for r, v := range ret.Results {
+				if !hasPointers(v.Type()) {
+					continue
+				}
+				cuts := map[int][]tst{}
+				t.taintCuts(f, v, index, cuts)
+				for _, q := range sortedKeys(cuts) {
+					rs := s.Results[r]
+					if rs == nil {
+						rs = &ResultSum{}
+					}
+					if _, ok := rs.Views[q]; ok {
+						continue
+					}
+					if rs.Holds == nil {
+						rs.Holds = map[int][]*ViewSum{}
+					}
+					for _, ts := range cuts[q] {
+						if len(rs.Holds[q]) < 4 && !slices.ContainsFunc(rs.Holds[q], func(h *ViewSum) bool { return h.cutPos == ts.cut }) {
+							rs.Holds[q] = append(rs.Holds[q], &ViewSum{Part: true, CutAt: t.at(ts.cut), cutPos: ts.cut, cutExpr: ts.exp})
+						}
+					}
+					if s.Results == nil {
+						s.Results = map[int]*ResultSum{}
+					}
+					s.Results[r] = rs
+				}
+			}
+		}
+	}
 	// Parts of parameters kept: the rule's own sinks, in collecting mode.
 	c.check()
 	// Parameters stored into what another parameter points to.
@@ -429,6 +472,15 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 						out = append(out, with(h))
 					}
 				}
+				for _, i := range sortedKeys(rs.Holds) {
+					large := c.contentLarge(argAt(call, i), depth+1)
+					for _, vs := range rs.Holds[i] {
+						for _, h := range large {
+							h.part, h.cutAt, h.cutPos, h.cutExpr, h.cross = true, vs.CutAt, vs.cutPos, vs.cutExpr, true
+							out = append(out, h)
+						}
+					}
+				}
 				for _, i := range sortedKeys(rs.Views) {
 					vs := rs.Views[i]
 					for _, h := range c.trace(argAt(call, i), depth+1) {
@@ -441,7 +493,7 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 				}
 				continue
 			}
-			if o.Result != 0 {
+			if o.Result != 0 && !resultShares(call, o.Result) {
 				continue
 			}
 			// A view-returning callee of the standard library or the
@@ -490,6 +542,52 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 		}
 	}
 	return out
+}
+
+// contentLarge returns the large storage v is or refers to: a struct
+// value built field by field (Fragment{Raw: string(data)}) holds what is
+// stored into its fields.
+func (c *pinCheck) contentLarge(v ssa.Value, depth int) []hit {
+	var out []hit
+	for _, h := range c.trace(v, depth) {
+		if h.check != nil {
+			out = append(out, h)
+		}
+	}
+	if len(out) > 0 || depth > 6 {
+		return out
+	}
+	if u, ok := v.(*ssa.UnOp); ok && u.Op == token.MUL {
+		v = u.X
+	}
+	a, ok := v.(*ssa.Alloc)
+	if !ok || a.Referrers() == nil {
+		return nil
+	}
+	for _, r := range *a.Referrers() {
+		fa, ok := r.(*ssa.FieldAddr)
+		if !ok || fa.Referrers() == nil {
+			continue
+		}
+		for _, r2 := range *fa.Referrers() {
+			if st, ok := r2.(*ssa.Store); ok && st.Addr == fa {
+				for _, h := range c.trace(st.Val, depth+1) {
+					if h.check != nil {
+						out = append(out, h)
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// resultShares reports whether result i of a view-returning call can
+// share the argument's storage too (strings.Cut's after): a string or
+// slice result.
+func resultShares(call *ssa.Call, i int) bool {
+	res := call.Call.Signature().Results()
+	return i < res.Len() && sharesStorage(res.At(i).Type())
 }
 
 // cutOf returns where an origin's part is taken: the first narrowing
@@ -667,9 +765,9 @@ func (t *Table) into(f *ssa.Function, s *FuncSum) {
 				if !ok {
 					continue
 				}
-				for q, part := range t.taint(f, instr.Val, index) {
+				for q, ts := range t.taint(f, instr.Val, index) {
 					if q != p {
-						s.addInto(q, &IntoSum{P: p, Part: part, At: t.at(instr.Pos()), pos: instr.Pos()})
+						s.addInto(q, &IntoSum{P: p, Part: ts.nar, At: t.at(instr.Pos()), pos: instr.Pos()})
 					}
 				}
 			case *ssa.MapUpdate:
@@ -682,8 +780,8 @@ func (t *Table) into(f *ssa.Function, s *FuncSum) {
 				}
 				for _, j := range sortedKeys(fs.Keeps) {
 					if k := fs.Keeps[j]; !k.Part {
-						for q, part := range t.taint(f, argAt(instr, j), index) {
-							if !part {
+						for q, ts := range t.taint(f, argAt(instr, j), index) {
+							if !ts.nar {
 								s.addKeep(q, &KeepSum{HeldAt: t.at(instr.Pos()), How: "passed to a function that keeps it", heldPos: instr.Pos()})
 							}
 						}
@@ -695,9 +793,9 @@ func (t *Table) into(f *ssa.Function, s *FuncSum) {
 					if !ok {
 						continue
 					}
-					for q, part := range t.taint(f, argAt(instr, q0), index) {
+					for q, ts := range t.taint(f, argAt(instr, q0), index) {
 						if q != p {
-							s.addInto(q, &IntoSum{P: p, Part: part || in.Part, At: t.at(instr.Pos()), pos: instr.Pos()})
+							s.addInto(q, &IntoSum{P: p, Part: ts.nar || in.Part, At: t.at(instr.Pos()), pos: instr.Pos()})
 						}
 					}
 				}
@@ -718,8 +816,8 @@ func (t *Table) kept(f *ssa.Function, s *FuncSum, addr, val ssa.Value, pos token
 		}
 		p, how = -2, "stored in a package-level variable"
 	}
-	for q, part := range t.taint(f, val, index) {
-		if q != p && !part {
+	for q, ts := range t.taint(f, val, index) {
+		if q != p && !ts.nar {
 			s.addKeep(q, &KeepSum{HeldAt: t.at(pos), How: how, heldPos: pos})
 		}
 	}
@@ -803,18 +901,40 @@ func isPointerType(t types.Type) bool {
 	return ok
 }
 
+// tst is the state of a taint walk: whether a narrowing was passed, and
+// the first one met from the value (where the part is taken).
+type tst struct {
+	nar bool
+	cut token.Pos
+	exp ast.Expr
+}
+
+// narrow records a narrowing at pos (of expression e), unless one was met.
+func (s tst) narrow(pos token.Pos, e ast.Expr) tst {
+	if s.nar {
+		return s
+	}
+	return tst{true, pos, e}
+}
+
 // taint returns the parameters whose storage v may hold (anywhere inside
-// it), and whether only a part of it (a narrowing on the way).
-func (t *Table) taint(f *ssa.Function, v ssa.Value, index map[*ssa.Parameter]int) map[int]bool {
-	out := map[int]bool{}
+// it), and whether only a part of it (a narrowing on the way, and where).
+func (t *Table) taint(f *ssa.Function, v ssa.Value, index map[*ssa.Parameter]int) map[int]tst {
+	return t.taintCuts(f, v, index, nil)
+}
+
+// taintCuts is taint, also listing in cuts every narrowing (up to 4) by
+// which a part of each parameter is reached.
+func (t *Table) taintCuts(f *ssa.Function, v ssa.Value, index map[*ssa.Parameter]int, cuts map[int][]tst) map[int]tst {
+	out := map[int]tst{}
 	type key struct {
 		v   ssa.Value
-		nar bool
+		nar tst
 	}
 	seen := map[key]bool{}
 	budget := 2000
-	var walk func(v ssa.Value, nar bool)
-	walk = func(v ssa.Value, nar bool) {
+	var walk func(v ssa.Value, nar tst)
+	walk = func(v ssa.Value, nar tst) {
 		if v == nil || seen[key{v, nar}] || budget <= 0 || !hasPointers(v.Type()) {
 			return
 		}
@@ -823,10 +943,19 @@ func (t *Table) taint(f *ssa.Function, v ssa.Value, index map[*ssa.Parameter]int
 		switch v := v.(type) {
 		case *ssa.Parameter:
 			if p, ok := index[v]; ok {
-				out[p] = out[p] || nar
+				if old, seen := out[p]; !seen || nar.nar && !old.nar {
+					out[p] = nar
+				}
+				if nar.nar && cuts != nil && len(cuts[p]) < 4 && !slices.Contains(cuts[p], nar) {
+					cuts[p] = append(cuts[p], nar)
+				}
 			}
 		case *ssa.Slice:
-			walk(v.X, nar || (v.High != nil || v.Low != nil && !isZero(v.Low)))
+			if v.High != nil || v.Low != nil && !isZero(v.Low) {
+				walk(v.X, nar.narrow(v.Pos(), t.vf.Expr(v)))
+			} else {
+				walk(v.X, nar)
+			}
 		case *ssa.Convert:
 			if !copiesStorage(v.X.Type(), v.Type()) {
 				walk(v.X, nar)
@@ -883,12 +1012,12 @@ func (t *Table) taint(f *ssa.Function, v ssa.Value, index map[*ssa.Parameter]int
 			stores(v, 0)
 		}
 	}
-	walk(v, false)
+	walk(v, tst{})
 	return out
 }
 
 // taintCall follows a call's result i to the arguments it may hold.
-func (t *Table) taintCall(call *ssa.Call, i int, nar bool, walk func(ssa.Value, bool)) {
+func (t *Table) taintCall(call *ssa.Call, i int, nar tst, walk func(ssa.Value, tst)) {
 	if b, ok := call.Call.Value.(*ssa.Builtin); ok {
 		if b.Name() == "append" && len(call.Call.Args) > 0 {
 			// The elements appended are copied: only what they point
@@ -906,16 +1035,25 @@ func (t *Table) taintCall(call *ssa.Call, i int, nar bool, walk func(ssa.Value, 
 	if fs := t.funcSum(fn); fs != nil {
 		if rs := fs.Results[i]; rs != nil {
 			for _, p := range sortedKeys(rs.Views) {
-				walk(argAt(call, p), nar || rs.Views[p].Part)
+				if vs := rs.Views[p]; vs.Part {
+					walk(argAt(call, p), nar.narrow(vs.cutPos, vs.cutExpr))
+				} else {
+					walk(argAt(call, p), nar)
+				}
+			}
+			for _, p := range sortedKeys(rs.Holds) {
+				for _, vs := range rs.Holds[p] {
+					walk(argAt(call, p), nar.narrow(vs.cutPos, vs.cutExpr))
+				}
 			}
 		}
 		return
 	}
-	if i != 0 {
+	if i != 0 && !resultShares(call, i) {
 		return
 	}
 	if s, ok := t.sums.Func(fn); ok {
-		s.Views.Each(func(p int) { walk(argAt(call, p), true) })
+		s.Views.Each(func(p int) { walk(argAt(call, p), nar.narrow(call.Pos(), t.vf.Expr(call))) })
 	}
 }
 
@@ -960,7 +1098,9 @@ func (c *pinCheck) deep(val ast.Expr, v ssa.Value, place string, fix bool) {
 	}
 	for _, h := range c.trace(v, 0) {
 		if c.collect != nil {
-			if h.check == nil && h.fn == c.self && h.part {
+			// Returning a view (in a container or not) is the caller's
+			// business: only what outlives the call is kept.
+			if h.check == nil && h.fn == c.self && h.part && !strings.Contains(place, "return") {
 				c.collect.addKeep(h.param, &KeepSum{Part: true, CutAt: h.cutAt, HeldAt: c.tab.at(val.Pos()), How: place,
 					cutPos: h.cutPos, heldPos: val.Pos(), cutExpr: h.cutExpr})
 			}
@@ -970,12 +1110,31 @@ func (c *pinCheck) deep(val ast.Expr, v ssa.Value, place string, fix bool) {
 			continue
 		}
 		c.deepHit(val, h, place, fix)
-		return
+		if t := c.pass.Info.TypeOf(val); t == nil || sharesStorage(t) {
+			return // one finding per value; parts held by a struct are reported where each is taken
+		}
 	}
 }
 
-// deepHit reports val, a part of large storage (h), kept in place.
+// deepHit reports val, a part of large storage (h), kept in place. A
+// value that is not itself a slice or string (a struct whose fields are
+// parts) is reported where the part is taken: the copy goes there.
 func (c *pinCheck) deepHit(val ast.Expr, h hit, place string, fix bool) {
+	if t := c.pass.Info.TypeOf(val); t != nil && !sharesStorage(t) {
+		e := h.cutExpr
+		if e == nil || !h.cutPos.IsValid() || c.pass.FileOf(h.cutPos) == nil || !sharesStorage(c.pass.Info.TypeOf(e)) {
+			return
+		}
+		d := rule.Diagnostic{
+			Check: h.check, Pos: e.Pos(), End: e.End(),
+			Message: fmt.Sprintf("%s is part of %s%s and ends up %s (%s): it keeps the whole backing array alive; copy it",
+				rule.ExprText(c.pass.Fset, e), h.src, c.tab.elsewhere(h.srcPos, h.srcAt), place, c.tab.at(val.Pos())),
+			Related: append(c.tab.chain(h), rule.Related{Pos: val.Pos(), End: val.End(), Message: "and " + place + " here"}),
+			Fix:     rule.CloneFix(c.pass, e),
+		}
+		c.report(d)
+		return
+	}
 	{
 		d := rule.Diagnostic{
 			Check: h.check, Pos: val.Pos(), End: val.End(),
