@@ -405,7 +405,9 @@ type hit struct {
 	cutExpr ast.Expr
 
 	cross   bool           // found through another function's summary
+	held    bool           // the part is inside what the value refers to, not the value itself
 	callers []rule.Related // how the source reached the function (caller context)
+	srcNode ast.Node       // the outermost expression that is the whole storage (string(data))
 }
 
 func sharesStorage(t types.Type) bool {
@@ -433,7 +435,9 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 	t := c.tab
 	var out []hit
 	for _, o := range c.vf.Origins(v) {
-		part := o.Narrowed && !c.wholeSteps(o) || varElem(o.Path)
+		// Only an upper bound makes a small part: a tail x[i:] keeps the
+		// rest of the array in use (a cursor, a slab's remainder).
+		part := o.Narrowed && upperBound(o) && !c.wholeSteps(o) || varElem(o.Path)
 		cutPos, cutExpr := c.cutOf(o)
 		// with applies this origin's own narrowing to a hit found beyond
 		// it: the cut nearest the holder is where the fix goes.
@@ -456,7 +460,7 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 				if e, ok := c.vf.Expr(call).(*ast.CallExpr); ok && c.enclosing(call).smallFile(e) {
 					continue
 				}
-				out = append(out, hit{check: wholeRead, src: callee.Pkg().Name() + "." + callee.Name() + "'s result", srcPos: call.Pos(), srcAt: t.at(call.Pos()),
+				out = append(out, hit{check: wholeRead, src: callee.Pkg().Name() + "." + callee.Name() + "'s result", srcPos: call.Pos(), srcAt: t.at(call.Pos()), srcNode: c.vf.Expr(call),
 					part: part, cutPos: cutPos, cutExpr: cutExpr, cutAt: t.at(cutPos)})
 				continue
 			}
@@ -473,10 +477,15 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 					}
 				}
 				for _, i := range sortedKeys(rs.Holds) {
+					if !varElem(o.Path) {
+						// The result kept whole (a parse of the whole
+						// input) holds all its parts: nothing extra.
+						break
+					}
 					large := c.contentLarge(argAt(call, i), depth+1)
 					for _, vs := range rs.Holds[i] {
 						for _, h := range large {
-							h.part, h.cutAt, h.cutPos, h.cutExpr, h.cross = true, vs.CutAt, vs.cutPos, vs.cutExpr, true
+							h.part, h.cutAt, h.cutPos, h.cutExpr, h.cross, h.held = true, vs.CutAt, vs.cutPos, vs.cutExpr, true, true
 							out = append(out, h)
 						}
 					}
@@ -524,7 +533,7 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 					continue
 				}
 				if ec := c.enclosing(a.(ssa.Instruction)); ec.largeMake(e) {
-					out = append(out, hit{check: largeMake, src: rule.ExprText(c.pass.Fset, e), srcPos: e.Pos(), srcAt: t.at(e.Pos()),
+					out = append(out, hit{check: largeMake, src: rule.ExprText(c.pass.Fset, e), srcPos: e.Pos(), srcAt: t.at(e.Pos()), srcNode: e,
 						part: part, cutPos: cutPos, cutExpr: cutExpr, cutAt: t.at(cutPos)})
 				}
 			case *ssa.Convert:
@@ -535,6 +544,9 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 				for _, h := range c.trace(a.X, depth+1) {
 					if h.check != nil && !h.part {
 						h.src = "a copy of " + h.src
+						if e := c.vf.Expr(a); e != nil {
+							h.srcNode = e
+						}
 						out = append(out, with(h))
 					}
 				}
@@ -588,6 +600,17 @@ func (c *pinCheck) contentLarge(v ssa.Value, depth int) []hit {
 func resultShares(call *ssa.Call, i int) bool {
 	res := call.Call.Signature().Results()
 	return i < res.Len() && sharesStorage(res.At(i).Type())
+}
+
+// upperBound reports whether some narrowing slicing on the way from the
+// value to its origin gives an upper bound (s[i:j], s[:j]).
+func upperBound(o vflow.Origin) bool {
+	for _, s := range o.Steps {
+		if sl, ok := s.Value.(*ssa.Slice); ok && s.Op == vflow.OpSlice && sl.High != nil {
+			return true
+		}
+	}
+	return false
 }
 
 // cutOf returns where an origin's part is taken: the first narrowing
@@ -1100,7 +1123,7 @@ func (c *pinCheck) deep(val ast.Expr, v ssa.Value, place string, fix bool) {
 		if c.collect != nil {
 			// Returning a view (in a container or not) is the caller's
 			// business: only what outlives the call is kept.
-			if h.check == nil && h.fn == c.self && h.part && !strings.Contains(place, "return") {
+			if h.check == nil && h.fn == c.self && h.part && !strings.Contains(place, "return") && !c.holderReturned() {
 				c.collect.addKeep(h.param, &KeepSum{Part: true, CutAt: h.cutAt, HeldAt: c.tab.at(val.Pos()), How: place,
 					cutPos: h.cutPos, heldPos: val.Pos(), cutExpr: h.cutExpr})
 			}
@@ -1109,8 +1132,11 @@ func (c *pinCheck) deep(val ast.Expr, v ssa.Value, place string, fix bool) {
 		if h.check == nil || !h.part || !h.cross {
 			continue
 		}
+		if h.srcNode != nil && c.holderKeepsWhole(h.srcNode) {
+			continue // uid.Id = string(b); uid.Name = parse(uid.Id)
+		}
 		c.deepHit(val, h, place, fix)
-		if t := c.pass.Info.TypeOf(val); t == nil || sharesStorage(t) {
+		if t := c.pass.Info.TypeOf(val); !h.held && (t == nil || sharesStorage(t)) {
 			return // one finding per value; parts held by a struct are reported where each is taken
 		}
 	}
@@ -1120,7 +1146,7 @@ func (c *pinCheck) deep(val ast.Expr, v ssa.Value, place string, fix bool) {
 // value that is not itself a slice or string (a struct whose fields are
 // parts) is reported where the part is taken: the copy goes there.
 func (c *pinCheck) deepHit(val ast.Expr, h hit, place string, fix bool) {
-	if t := c.pass.Info.TypeOf(val); t != nil && !sharesStorage(t) {
+	if t := c.pass.Info.TypeOf(val); t != nil && !sharesStorage(t) || h.held {
 		e := h.cutExpr
 		if e == nil || !h.cutPos.IsValid() || c.pass.FileOf(h.cutPos) == nil || !sharesStorage(c.pass.Info.TypeOf(e)) {
 			return
@@ -1147,6 +1173,20 @@ func (c *pinCheck) deepHit(val ast.Expr, h hit, place string, fix bool) {
 		}
 		c.report(d)
 	}
+}
+
+// holderReturned reports whether the place being stored into is reached
+// through a named result: the caller gets it back, it is not kept here.
+func (c *pinCheck) holderReturned() bool {
+	if c.holder == nil {
+		return false
+	}
+	root := flow.Root(c.holder)
+	if root == nil {
+		return false
+	}
+	v := c.fn.VarOf(root)
+	return v != nil && (c.fn.IsResult(v) || !c.fn.IsParam(v) && !flow.IsPackageLevel(v) && c.escapes(v))
 }
 
 func (s *FuncSum) addKeep(i int, k *KeepSum) {

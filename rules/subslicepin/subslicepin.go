@@ -458,7 +458,9 @@ func (c *pinCheck) check() {
 				// f's summary.
 				for _, lhs := range s.Lhs {
 					if place, ok := c.longLived(lhs, nil); ok {
+						c.holder = lhs
 						c.deep(lhs, c.vf.ValueOf(lhs), place, false)
+						c.holder = nil
 					}
 				}
 				return true
