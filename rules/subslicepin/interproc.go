@@ -201,6 +201,12 @@ func (t *Table) compute() {
 				continue
 			}
 			s := t.summarize(d.fd, d.f)
+			if knowledge.IsWriteMethod(d.fn) || knowledge.IsReadMethod(d.fn) {
+				// The io contracts: Write and Read must not keep p
+				// (lz4's Writer keeps the last block it compressed in a
+				// scratch slot the next Write overwrites).
+				delete(s.Keeps, 0)
+			}
 			if t.local[d.fn].key() != s.key() {
 				changed = true
 				for _, j := range callers[d.fn] {

@@ -72,6 +72,14 @@ a copy), parts stored in a container that already holds the whole array,
 makes bounded below the large option by a size guard (if n <= C, a
 tagless switch, min(n, C)), and /proc or /sys files.
 
+Across functions the same evidence holds: a tail x[i:] (a cursor) is not
+a part; parts held inside a result (a []Finding whose Line is a substring
+of the input) count only when the caller keeps an element of it (a parse
+kept whole holds all its parts); a holder that also keeps the whole
+(uid.Id = string(b); uid.Name = parse(uid.Id)) pins nothing; and a part
+stored in what a function returns (a named result, a returned local) is
+the caller's to keep or not.
+
 Caller context across packages: facts flow only from a package to the
 packages that import it, so when the function keeping a part of its
 parameter is in an imported package and the caller passing large storage
