@@ -103,6 +103,20 @@ type Table struct {
 	local map[*types.Func]*FuncSum
 	decls map[*ssa.Function]*ast.FuncDecl
 	fns   map[*ast.FuncDecl]*flow.Func
+	orig  map[ssa.Value][]vflow.Origin // Origins, once per value
+}
+
+// origins is vf.Origins, computed once per value.
+func (t *Table) origins(v ssa.Value) []vflow.Origin {
+	if o, ok := t.orig[v]; ok {
+		return o
+	}
+	o := t.vf.Origins(v)
+	if t.orig == nil {
+		t.orig = map[ssa.Value][]vflow.Origin{}
+	}
+	t.orig[v] = o
+	return o
 }
 
 // FactKey is the key of a function's summary in its package's facts.
@@ -429,18 +443,18 @@ func sharesStorage(t types.Type) bool {
 // trace returns the sources v may come from, through the summaries of the
 // functions it calls.
 func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
-	if v == nil || depth > 6 || c.tab == nil {
+	if v == nil || depth > 6 || c.tab == nil || !hasPointers(v.Type()) {
 		return nil
 	}
 	if depth == 0 {
-		c.budget = 256 // origin queries per traced value
+		c.budget = 64 // origin queries per traced value
 	}
 	if c.budget--; c.budget < 0 {
 		return nil
 	}
 	t := c.tab
 	var out []hit
-	for _, o := range c.vf.Origins(v) {
+	for _, o := range t.origins(v) {
 		// Only an upper bound makes a small part: a tail x[i:] keeps the
 		// rest of the array in use (a cursor, a slab's remainder).
 		part := o.Narrowed && upperBound(o) && !c.wholeSteps(o) || varElem(o.Path)
