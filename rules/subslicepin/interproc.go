@@ -106,6 +106,7 @@ type Table struct {
 	decls map[*ssa.Function]*ast.FuncDecl
 	fns   map[*ast.FuncDecl]*flow.Func
 	orig  map[ssa.Value][]vflow.Origin // Origins, once per value
+	ext   map[*types.Func]*FuncSum     // summaries of other packages' functions (nil: none), decoded once
 }
 
 // origins is vf.Origins, computed once per value.
@@ -388,10 +389,14 @@ func (t *Table) funcSum(fn *types.Func) *FuncSum {
 		return nil
 	}
 	fn = fn.Origin()
+	if s, ok := t.ext[fn]; ok {
+		return s
+	}
 	if _, known := knowledge.Lookup(fn); known {
 		// The knowledge table first, as the retention summaries do: its
 		// views (bytes.TrimSpace, regexp's Find*) are what the rule's
 		// evidence about whole views is written for.
+		t.remember(fn, nil)
 		return nil
 	}
 	if s, ok := t.local[fn]; ok {
@@ -401,14 +406,22 @@ func (t *Table) funcSum(fn *types.Func) *FuncSum {
 		return nil
 	}
 	v, ok := t.facts.Import(fn.Pkg(), FactKey(fn))
-	if !ok {
-		return nil
+	var s *FuncSum
+	if ok {
+		s = &FuncSum{}
+		if json.Unmarshal([]byte(v), s) != nil {
+			s = nil
+		}
 	}
-	var s FuncSum
-	if json.Unmarshal([]byte(v), &s) != nil {
-		return nil
+	t.remember(fn, s)
+	return s
+}
+
+func (t *Table) remember(fn *types.Func, s *FuncSum) {
+	if t.ext == nil {
+		t.ext = map[*types.Func]*FuncSum{}
 	}
-	return &s
+	t.ext[fn] = s
 }
 
 func (t *Table) at(pos token.Pos) string {

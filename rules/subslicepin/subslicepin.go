@@ -561,11 +561,19 @@ func (c *pinCheck) checkValues(e ast.Expr, place string) {
 	for _, val := range flow.Stored(c.pass.Info, e) {
 		if lit, ok := ast.Unparen(val).(*ast.FuncLit); ok {
 			for _, id := range c.fn.CapturedVars(lit) {
+				if c.collect != nil {
+					continue
+				}
 				if origin, check := c.pinned(id); origin != nil {
 					c.report(rule.Diagnostic{Check: check, Pos: id.Pos(), Message: c.message(id, origin, "captured by a closure that is "+place),
 						Related: c.related(origin, id, "captured by a closure that is "+place)})
 				}
 			}
+			continue
+		}
+		if c.collect != nil {
+			// Summarizing: only the parts of parameters kept matter.
+			c.deep(val, c.vf.ValueOf(val), place, true)
 			continue
 		}
 		if origin, check := c.pinned(val); origin != nil {
