@@ -6,6 +6,9 @@ import (
 	"go/constant"
 	"go/token"
 	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/ssa"
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
@@ -40,9 +43,24 @@ closures that are returned or stored (reported without a fix); and
 arguments of calls whose callee retains them (sync.Map.Store, a cache's Add
 in this module, found through retention summaries across packages).
 
+Across functions, on the SSA value flow, with per-function summaries
+exported as facts: a function whose result is large storage or a part of
+it (a wrapper of os.ReadFile, a function returning a regexp match of a file
+it read) makes its callers' stores of that result reported at the store; a
+yoloString (*(*string)(unsafe.Pointer(&b))) is a view of b. Caller context:
+a function that keeps a part of a parameter beyond the call (stores it, or
+passes it to a function that keeps it) is reported where it takes the
+part (the fix goes there) when some caller in the package passes large
+storage, or a variable a call filled with parts of large storage
+(req.Unmarshal(body) storing views of body into req), with the caller chain
+as evidence. A buffer is read into when a call of a function, method or
+function value named read... that returns an error gets it or a view of
+it (readBlock(i, buf[a:b])).
+
 The fix copies at the point of storage: bytes.Clone, strings.Clone or
 slices.Clone (Go 1.20/1.20/1.21), or append(x[:0:0], x...) for older
-slices. Strings before Go 1.20 are reported without a fix.`,
+slices. Strings before Go 1.20 are reported without a fix; so are results
+kept by a multi-value assignment (p.name, err = f()).`,
 		NotReported: `sub-slices used locally, passed to calls that do not retain
 them, converted with string(...), already cloned or copied, cut from small
 fixed arrays or small constant makes, or returned to the caller (returning a
@@ -52,7 +70,28 @@ array (s[:len(s)], s[:cap(s)], buf[:n] after io.ReadFull(r, buf), b[:n] of
 make([]T, 0, n), Trim of such a view: cloning them frees nothing and costs
 a copy), parts stored in a container that already holds the whole array,
 makes bounded below the large option by a size guard (if n <= C, a
-tagless switch, min(n, C)), and /proc or /sys files.`,
+tagless switch, min(n, C)), and /proc or /sys files.
+
+Across functions the same evidence holds: a tail x[i:] (a cursor) is not
+a part; parts held inside a result (a []Finding whose Line is a substring
+of the input) count only when the caller keeps an element of it (a parse
+kept whole holds all its parts); a holder that also keeps the whole
+(uid.Id = string(b); uid.Name = parse(uid.Id)) pins nothing; and a part
+stored in what a function returns (a named result, a returned local) is
+the caller's to keep or not.
+
+Caller context across packages: facts flow only from a package to the
+packages that import it, so when the function keeping a part of its
+parameter is in an imported package and the caller passing large storage
+is in the package at hand, the finding is reported at the call (without a
+fix: the copy belongs in the callee, named with the file and line where it
+takes the part); a caller in a package that imports the reported one is
+never seen from the callee's package, so nothing is reported in the
+callee itself for it. Summaries do not follow function values, interface
+methods without a static callee, or what is kept through a channel send,
+and a part taken by a narrowing that a store's content walk cannot place
+(only the storage of a whole parameter is followed into locals built
+field by field) is left alone.`,
 		Example: `  data, _ := os.ReadFile(path)
   cache[key] = data[off:off+n]
 
@@ -62,7 +101,7 @@ becomes
 	},
 	Checks:   []*rule.Check{wholeRead, largeMake},
 	Options:  []*rule.Option{Large},
-	Requires: []*rule.Analysis{summary.Analysis, vflow.Analysis},
+	Requires: []*rule.Analysis{summary.Analysis, vflow.Analysis, Summaries},
 	Run:      runSubslicePin,
 })
 
@@ -105,14 +144,21 @@ type pinCheck struct {
 
 	escaped  map[*types.Var]bool // locals that leave the function (computed once)
 	closures []*ast.FuncLit      // function literals of the function
+
+	tab     *Table             // summaries across functions
+	collect *FuncSum           // summarizing: record kept parts of parameters here, report nothing
+	self    *ssa.Function      // the function being summarized
+	seen    map[token.Pos]bool // positions already reported (one run)
+	budget  int                // what is left of one trace's work
 }
 
 func runSubslicePin(p *rule.Pass) {
-	sums := summary.For(p)
-	vf := vflow.For(p)
+	tab := p.ResultOf(Summaries).(*Table)
+	seen := map[token.Pos]bool{}
 	for _, file := range p.Files {
-		for _, fn := range sums.Funcs(file) {
-			c := &pinCheck{pass: p, sums: sums, vf: vf, fn: fn}
+		for _, fn := range tab.sums.Funcs(file) {
+			c := tab.checker(fn.Decl, p)
+			c.seen = seen
 			c.check()
 		}
 	}
@@ -190,7 +236,7 @@ func (c *pinCheck) largeMake(call *ast.CallExpr) bool {
 	if !ok || len(call.Args) < 2 {
 		return false
 	}
-	elem := types.SizesFor("gc", "amd64").Sizeof(s.Elem())
+	elem := sizeof(s.Elem())
 	if elem == 0 {
 		elem = 1
 	}
@@ -220,16 +266,100 @@ func (c *pinCheck) largeMake(call *ast.CallExpr) bool {
 	return most*elem >= c.pass.Size(Large)
 }
 
+// sizeof is the size of a value of type t, or 8 for a type whose size is
+// not known (a type parameter).
+func sizeof(t types.Type) (n int64) {
+	defer func() {
+		if recover() != nil {
+			n = 8
+		}
+	}()
+	return types.SizesFor("gc", "amd64").Sizeof(t)
+}
+
 // readBuffer reports whether the slice made by call is filled by a read.
 func (c *pinCheck) readBuffer(call *ast.CallExpr) bool {
-	for v := range c.fn.ReadTargets(func(x *ast.CallExpr) *types.Func { return rule.Callee(c.pass.Info, x) }) {
+	var made func(v *types.Var, depth int) bool
+	made = func(v *types.Var, depth int) bool {
 		for _, d := range c.fn.Defs(v) {
-			if d.RHS != nil && ast.Unparen(d.RHS) == call {
+			if d.RHS == nil {
+				continue
+			}
+			if ast.Unparen(d.RHS) == call {
 				return true
 			}
+			// b := data[i:j]; read(b): a view of the buffer is filled.
+			if sl, ok := ast.Unparen(d.RHS).(*ast.SliceExpr); ok && depth < 3 && !d.Tuple {
+				if w := c.fn.VarOf(flow.Root(sl.X)); w != nil && w != v && made(w, depth+1) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	for v := range c.fn.ReadTargets(func(x *ast.CallExpr) *types.Func { return rule.Callee(c.pass.Info, x) }) {
+		if made(v, 0) {
+			return true
 		}
 	}
-	return false
+	found := false
+	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
+		if found {
+			return false
+		}
+		if x, ok := n.(*ast.CallExpr); ok {
+			for _, a := range readNamedInto(c.pass.Info, x) {
+				if v := c.fn.VarOf(flow.Root(a)); v != nil && made(v, 0) {
+					found = true
+				}
+			}
+		}
+		return true
+	})
+	return found
+}
+
+// readNamedInto returns the []byte arguments of a call of a function,
+// method or function value named read... (readBlock, vb.read, ReadChunk)
+// that returns an error: by the io naming convention it fills them with
+// input (func(block uint64, dst []byte) error).
+func readNamedInto(info *types.Info, call *ast.CallExpr) []ast.Expr {
+	var name string
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		name = f.Name
+	case *ast.SelectorExpr:
+		name = f.Sel.Name
+	default:
+		return nil
+	}
+	if !strings.HasPrefix(strings.ToLower(name), "read") {
+		return nil
+	}
+	sig, ok := types.Unalias(info.TypeOf(call.Fun)).Underlying().(*types.Signature)
+	if !ok || sig.Results().Len() == 0 || !isErrorType(sig.Results().At(sig.Results().Len()-1).Type()) {
+		return nil
+	}
+	var out []ast.Expr
+	for i, a := range call.Args {
+		if i < sig.Params().Len() && isBytes(sig.Params().At(i).Type()) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func isErrorType(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
+}
+
+func isBytes(t types.Type) bool {
+	s, ok := t.Underlying().(*types.Slice)
+	if !ok {
+		return false
+	}
+	b, ok := s.Elem().Underlying().(*types.Basic)
+	return ok && b.Kind() == types.Byte
 }
 
 // escapes reports whether a local container leaves the function: it is a
@@ -328,7 +458,22 @@ func (c *pinCheck) check() {
 	ast.Inspect(c.fn.Decl.Body, func(n ast.Node) bool {
 		switch s := n.(type) {
 		case *ast.AssignStmt:
-			if (s.Tok != token.ASSIGN && s.Tok != token.DEFINE) || len(s.Lhs) != len(s.Rhs) {
+			if s.Tok != token.ASSIGN && s.Tok != token.DEFINE {
+				return true
+			}
+			if len(s.Lhs) > 1 && len(s.Rhs) == 1 {
+				// p.name, err = f(): the result kept is found through
+				// f's summary.
+				for _, lhs := range s.Lhs {
+					if place, ok := c.longLived(lhs, nil); ok {
+						c.holder = lhs
+						c.deep(lhs, c.vf.ValueOf(lhs), place, false)
+						c.holder = nil
+					}
+				}
+				return true
+			}
+			if len(s.Lhs) != len(s.Rhs) {
 				return true
 			}
 			for i, lhs := range s.Lhs {
@@ -382,6 +527,13 @@ func (c *pinCheck) inClosure(n ast.Node) bool {
 // checkCall reports pinned values passed to a callee that retains them,
 // unless the callee's receiver is a local that does not leave the function.
 func (c *pinCheck) checkCall(call *ast.CallExpr) {
+	c.checkRetains(call)
+	c.checkKeeps(call)
+}
+
+// checkRetains reports pinned values passed to a callee whose retention
+// summary says it keeps them.
+func (c *pinCheck) checkRetains(call *ast.CallExpr) {
 	s, ok := c.sums.Call(call)
 	if !ok || s.Retains == 0 {
 		return
@@ -409,21 +561,63 @@ func (c *pinCheck) checkValues(e ast.Expr, place string) {
 	for _, val := range flow.Stored(c.pass.Info, e) {
 		if lit, ok := ast.Unparen(val).(*ast.FuncLit); ok {
 			for _, id := range c.fn.CapturedVars(lit) {
+				if c.collect != nil {
+					continue
+				}
 				if origin, check := c.pinned(id); origin != nil {
-					c.pass.Report(rule.Diagnostic{Check: check, Pos: id.Pos(), Message: c.message(id, origin, "captured by a closure that is "+place)})
+					c.report(rule.Diagnostic{Check: check, Pos: id.Pos(), Message: c.message(id, origin, "captured by a closure that is "+place),
+						Related: c.related(origin, id, "captured by a closure that is "+place)})
 				}
 			}
 			continue
 		}
+		if c.collect != nil {
+			// Summarizing: only the parts of parameters kept matter.
+			c.deep(val, c.vf.ValueOf(val), place, true)
+			continue
+		}
 		if origin, check := c.pinned(val); origin != nil {
-			c.pass.Report(rule.Diagnostic{
+			c.report(rule.Diagnostic{
 				Check: check,
 				Pos:   val.Pos(), End: val.End(),
 				Message: c.message(val, origin, place),
 				Fix:     rule.CloneFix(c.pass, val),
+				Related: c.related(origin, val, place),
 			})
+			continue
 		}
+		c.deep(val, c.vf.ValueOf(val), place, true)
 	}
+}
+
+// report reports d once per position, unless the check only summarizes.
+func (c *pinCheck) report(d rule.Diagnostic) {
+	if c.collect != nil || c.pass.Rule == nil {
+		return
+	}
+	if c.seen != nil {
+		if c.seen[d.Pos] {
+			return
+		}
+		c.seen[d.Pos] = true
+	}
+	c.pass.Report(d)
+}
+
+// related is the evidence chain of a finding made within one function:
+// the storage, the part, the holder.
+func (c *pinCheck) related(origin ast.Node, val ast.Expr, place string) []rule.Related {
+	src := "large storage"
+	if e, ok := origin.(ast.Expr); ok {
+		src = rule.ExprText(c.pass.Fset, e)
+	}
+	r := []rule.Related{{Pos: origin.Pos(), End: origin.End(), Message: src + " makes the large storage here"}}
+	r = append(r, rule.Related{Pos: val.Pos(), End: val.End(), Message: "a part of it is taken here"})
+	at := val.Pos()
+	if c.holder != nil {
+		at = c.holder.Pos()
+	}
+	return append(r, rule.Related{Pos: at, Message: "and " + place + " here"})
 }
 
 func (c *pinCheck) message(val ast.Expr, origin ast.Node, how string) string {

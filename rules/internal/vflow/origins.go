@@ -723,9 +723,34 @@ func locKey(ptr ssa.Value) (root ssa.Value, path Path) {
 		return root, append(path, PathElem{Kind: Elem, Index: constIndex(v.Index)})
 	case *ssa.Alloc, *ssa.Global, *ssa.FreeVar:
 		return v, nil
+	case *ssa.Convert:
+		// (*T)(unsafe.Pointer(&x)) reinterprets x's location: a
+		// yoloString's *(*string)(unsafe.Pointer(&b)) reads b's header,
+		// whose data pointer the string shares.
+		if inner := unsafeSource(v); inner != nil {
+			return locKey(inner)
+		}
 	}
 	root, path = valKey(ptr)
 	return root, append(path, PathElem{Kind: Deref})
+}
+
+// unsafeSource returns the pointer p of a conversion (*T)(unsafe.Pointer(p)),
+// or nil.
+func unsafeSource(c *ssa.Convert) ssa.Value {
+	if !isPointer(c.Type()) {
+		return nil
+	}
+	up, ok := c.X.(*ssa.Convert)
+	if !ok || !isUnsafePointer(up.Type()) || !isPointer(up.X.Type()) {
+		return nil
+	}
+	return up.X
+}
+
+func isUnsafePointer(t types.Type) bool {
+	b, ok := t.Underlying().(*types.Basic)
+	return ok && b.Kind() == types.UnsafePointer
 }
 
 // valKey names a value as a location's content where it is a load.
