@@ -14,6 +14,7 @@ import (
 	"golang.org/x/tools/go/analysis/analysistest"
 	"golang.org/x/tools/txtar"
 
+	"github.com/gofixslice/gofixslice/internal/goldentest"
 	"github.com/gofixslice/gofixslice/internal/testmod"
 	"github.com/gofixslice/gofixslice/rewrite"
 	"github.com/gofixslice/gofixslice/rewrite/analyzer"
@@ -39,7 +40,9 @@ var conflicting = map[string]string{
 // case's expected findings become `// want` comments, and the expected
 // fixed files are what the gofixslice engine writes for the annotated
 // input, so the test proves that each analyzer reports the same findings as
-// the CLI and that its suggested fixes produce the CLI's rewrite.
+// the CLI and that its suggested fixes produce the CLI's rewrite. The
+// chains of a case's "-- evidence --" section are checked against the
+// diagnostics' Related information, which `// want` cannot express.
 //
 // Loading a module for analysistest type-checks every dependency from
 // source, so the cases are packed into one module per go.mod variant, with
@@ -49,8 +52,9 @@ func TestAnalyzersOnGoldenCases(t *testing.T) {
 	t.Setenv("GOWORK", "off")
 	t.Setenv("GOFLAGS", "-mod=mod")
 	t.Setenv("GOPROXY", "off")
-	modules := map[string]string{}  // go.mod content -> module dir
-	diagOnly := map[string]string{} // the same, for conflicting cases
+	modules := map[string]string{}            // go.mod content -> module dir
+	diagOnly := map[string]string{}           // the same, for conflicting cases
+	chains := map[string][]goldentest.Chain{} // module dir -> its cases' chains, paths from the module root
 	rulesIn := map[string]map[string]bool{}
 	dirs, err := os.ReadDir(".")
 	require.NoError(t, err)
@@ -63,10 +67,12 @@ func TestAnalyzersOnGoldenCases(t *testing.T) {
 		for _, c := range cases {
 			name := d.Name() + "/" + strings.TrimSuffix(filepath.Base(c), ".txtar")
 			if _, ok := conflicting[name]; ok {
-				addCase(t, diagOnly, d.Name(), c)
+				key := addCase(t, diagOnly, d.Name(), c)
+				chains[diagOnly[key]] = append(chains[diagOnly[key]], caseChains(t, d.Name(), c)...)
 				continue
 			}
 			gomod := addCase(t, modules, d.Name(), c)
+			chains[modules[gomod]] = append(chains[modules[gomod]], caseChains(t, d.Name(), c)...)
 			if rulesIn[gomod] == nil {
 				rulesIn[gomod] = map[string]bool{}
 			}
@@ -85,11 +91,11 @@ func TestAnalyzersOnGoldenCases(t *testing.T) {
 		for id := range rulesIn[key] {
 			fixWithEngine(t, dir, rules.ByID(id), settings)
 		}
-		analysistest.RunWithSuggestedFixes(t, dir, dispatcher(), "./...")
+		checkRelated(t, dir, chains[dir], analysistest.RunWithSuggestedFixes(t, dir, dispatcher(), "./..."))
 	}
 	for key, dir := range diagOnly {
 		withSettings(t, key, allRules())
-		analysistest.Run(t, dir, dispatcher(), "./...")
+		checkRelated(t, dir, chains[dir], analysistest.Run(t, dir, dispatcher(), "./..."))
 	}
 	withSettings(t, "", allRules())
 }
@@ -164,6 +170,51 @@ func dispatcher() *analysis.Analyzer {
 	}
 }
 
+// caseChains returns the "-- evidence --" chains of the case at path, with
+// file names from the root of the module addCase puts it in.
+func caseChains(t *testing.T, rule, path string) []goldentest.Chain {
+	c, err := goldentest.Load(path)
+	require.NoError(t, err)
+	prefix := rule + "/" + strings.TrimSuffix(filepath.Base(path), ".txtar") + "/"
+	var out []goldentest.Chain
+	for _, ch := range c.Evidence {
+		ch.Finding = prefix + ch.Finding
+		steps := append([]goldentest.Step(nil), ch.Steps...)
+		for i := range steps {
+			steps[i].File = prefix + steps[i].File
+		}
+		ch.Steps = steps
+		out = append(out, ch)
+	}
+	return out
+}
+
+// checkRelated checks the chains against the Related information of the
+// analyzers' diagnostics.
+func checkRelated(t *testing.T, dir string, chains []goldentest.Chain, results []*analysistest.Result) {
+	t.Helper()
+	if len(chains) == 0 {
+		return
+	}
+	var fs []rewrite.Finding
+	for _, r := range results {
+		if r.Pass == nil {
+			continue
+		}
+		for _, d := range r.Diagnostics {
+			f := rewrite.Finding{Check: rules.Check(d.Category), Pos: r.Pass.Fset.Position(d.Pos), Message: d.Message}
+			require.NotNil(t, f.Check, d.Category)
+			for _, rel := range d.Related {
+				f.Evidence = append(f.Evidence, rewrite.Step{Pos: r.Pass.Fset.Position(rel.Pos), Message: rel.Message})
+			}
+			fs = append(fs, f)
+		}
+	}
+	for _, e := range goldentest.CheckEvidence(chains, dir, fs) {
+		t.Error("analyzer:", e)
+	}
+}
+
 // addCase writes a case into the module of its go.mod variant, under
 // <rule>/<case>/, with `// want` comments on the lines of its findings.
 func addCase(t *testing.T, modules map[string]string, rule, path string) string {
@@ -193,7 +244,7 @@ func addCase(t *testing.T, modules map[string]string, rule, path string) string 
 			}
 		case f.Name == "settings":
 			settings = strings.TrimSpace(string(f.Data))
-		case f.Name == "exec" || strings.HasSuffix(f.Name, ".golden") || strings.HasSuffix(f.Name, "_test.go"):
+		case f.Name == "exec" || f.Name == "evidence" || strings.HasSuffix(f.Name, ".golden") || strings.HasSuffix(f.Name, "_test.go"):
 		default:
 			files[f.Name] = string(f.Data)
 		}
@@ -228,6 +279,7 @@ func fixWithEngine(t *testing.T, dir string, r *rule.Rule, settings *rewrite.Set
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: dir, Args: []string{"./" + r.ID + "/..."}, Env: testmod.Env(),
 		Rules: []*rule.Rule{r}, Settings: func(string) (*rewrite.Settings, error) { return settings, nil }, Fix: true,
+		Dependencies: true,
 	})
 	require.NoError(t, err)
 	require.Empty(t, res.Errors)

@@ -141,7 +141,13 @@ func stringList(v any) ([]string, error) {
 // analyzers' settings are process-wide, which is what golangci-lint needs:
 // it builds the plugin once. Every flag is set, defaults included, so that
 // building twice does not keep the previous build's settings.
+//
+// The diagnostics leave out their evidence chains (go/analysis Related):
+// golangci-lint would print each step as an issue of its own, at its own
+// line, where a //nolint:gofixslice on the finding's line does not reach.
+// gofixslice -v, -json and -sarif show the chains.
 func (p *Plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
+	analyzer.OmitRelated(true)
 	var out []*analysis.Analyzer
 	for _, r := range rules.All() {
 		a := rules.Analyzer(r.ID)

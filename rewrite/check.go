@@ -115,6 +115,7 @@ func (l *exportLoader) loadLocked(id string) (*types.Package, error) {
 type sourceImporter struct {
 	lp     *listedPackage
 	loader *exportLoader
+	src    *sourceTypes // nil: every listed import from export data
 	extra  *extraImporter
 }
 
@@ -123,6 +124,9 @@ func (im *sourceImporter) Import(path string) (*types.Package, error) {
 		return types.Unsafe, nil
 	}
 	id := im.lp.resolve(path)
+	if im.src.has(id) {
+		return im.src.get(id)
+	}
 	if _, listed := im.loader.byID[id]; listed {
 		return im.loader.load(id)
 	}
@@ -131,7 +135,7 @@ func (im *sourceImporter) Import(path string) (*types.Package, error) {
 }
 
 // checkListed parses and type-checks a listed package from source.
-func checkListed(lp *listedPackage, fset *token.FileSet, loader *exportLoader, extra *extraImporter) *Package {
+func checkListed(lp *listedPackage, fset *token.FileSet, loader *exportLoader, src *sourceTypes, extra *extraImporter) *Package {
 	pkg := &Package{ID: lp.ID, PkgPath: lp.pkgPath, Name: lp.Name, Dir: lp.Dir, Fset: fset, Module: lp.Module}
 	if lp.Error != nil {
 		pkg.Errors = append(pkg.Errors, fmt.Errorf("%s", lp.Error))
@@ -166,7 +170,7 @@ func checkListed(lp *listedPackage, fset *token.FileSet, loader *exportLoader, e
 	if len(pkg.Errors) > 0 {
 		return pkg
 	}
-	pkg.importer = &sourceImporter{lp: lp, loader: loader, extra: extra}
+	pkg.importer = &sourceImporter{lp: lp, loader: loader, src: src, extra: extra}
 	pkg.TypesSizes = types.SizesFor("gc", runtime.GOARCH)
 	if lp.Module != nil && lp.Module.GoVersion != "" {
 		pkg.goVersion = "go" + lp.Module.GoVersion

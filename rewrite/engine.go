@@ -39,6 +39,17 @@ type Options struct {
 	// TestTimeout limits each go test run of VerifyTests (0: 5 minutes).
 	TestTimeout time.Duration
 	Edits       bool // compute each finding's own text edits (-json)
+	// Dependencies computes the shared analyses' facts (summaries of
+	// callees) for the dependencies outside the standard library, from
+	// source, cached on disk (see depfacts.go), before the packages are
+	// checked; without it a callee in a package not being checked is
+	// unknown to the rules.
+	Dependencies bool
+
+	// exportRoots: the checked packages' imports all come from export
+	// data, which the go command compiles for edited packages (the loader
+	// before issue 17; kept for the test that compares both).
+	exportRoots bool
 }
 
 // Settings are what a run enables and sets for one package.
@@ -71,8 +82,35 @@ type Finding struct {
 	// conflicted, did not type-check, was not idempotent, or broke a test.
 	FixDropped string
 	Edits      []rule.TextEdit // the fix on its own (Options.Edits)
+	// Evidence is the finding's evidence chain (the rule's Related), in
+	// order: source, view, holder, later overwrite or use.
+	Evidence []Step
 
 	id int // unique in the run: names the finding across sorting
+}
+
+// Step is one step of a finding's evidence chain.
+type Step struct {
+	Pos     token.Position // absolute file name, like Finding.Pos
+	End     token.Position // invalid when the rule gave no end
+	Message string         // one line
+}
+
+// evidence resolves a diagnostic's Related steps; steps without a
+// position are left out.
+func evidence(fset *token.FileSet, rel []rule.Related) []Step {
+	var out []Step
+	for _, r := range rel {
+		if !r.Pos.IsValid() {
+			continue
+		}
+		s := Step{Pos: fset.PositionFor(r.Pos, false), Message: r.Message}
+		if r.End.IsValid() {
+			s.End = fset.PositionFor(r.End, false)
+		}
+		out = append(out, s)
+	}
+	return out
 }
 
 // Change is the new content of one file.
@@ -92,6 +130,7 @@ type Result struct {
 	Findings []Finding
 	Changes  []Change
 	Errors   []error
+	Deps     DepStats // with Options.Dependencies
 }
 
 // Run loads the packages named by opts.Args, runs the rules, and, when asked,
@@ -118,7 +157,7 @@ func Run(opts Options) (*Result, error) {
 		// enough, and much cheaper than building the test variants.
 		tests = false
 	}
-	listed, err := goList(opts.Dir, opts.Env, opts.Tags, tests, tgt.patterns)
+	listed, err := goList(opts.Dir, opts.Env, opts.Tags, tests, opts.exportRoots, opts.exportRoots, tgt.patterns)
 	if err != nil {
 		return nil, err
 	}
@@ -133,13 +172,87 @@ func Run(opts Options) (*Result, error) {
 	if tgt.files != nil {
 		selected = tgt.holding(selected)
 	}
+	// The plan is the same with either loader, so that packages run in
+	// the same order (facts) and findings are the same.
+	set := sourceSet(listed, byID)
+	plan := sourcePlan(selected, set, byID)
+	var src *sourceTypes
+	if !opts.exportRoots {
+		// More go commands: cgo's output for the cgo packages inside the
+		// source set, and export data for the packages outside it. cgo's
+		// output first: it has imports of its own (runtime/cgo), which
+		// may bring more packages into the plan.
+		compiled := map[string]bool{}
+		for {
+			var cgo []*listedPackage
+			for _, p := range plan {
+				if len(p.CgoFiles) > 0 && !compiled[p.ID] {
+					compiled[p.ID] = true
+					cgo = append(cgo, p)
+				}
+			}
+			if len(cgo) == 0 {
+				break
+			}
+			if err := compiledFiles(opts.Dir, opts.Env, opts.Tags, tests, cgo); err != nil {
+				return nil, err
+			}
+			set = sourceSet(listed, byID)
+			plan = sourcePlan(selected, set, byID)
+		}
+		if need := exportNeeded(plan, set, byID); len(need) > 0 {
+			exported, err := goListExport(opts.Dir, opts.Env, opts.Tags, need)
+			if err != nil {
+				return nil, err
+			}
+			for id, q := range exported {
+				lp := byID[id]
+				if lp == nil {
+					byID[id] = q // an import of cgo's output, or one of its dependencies
+					continue
+				}
+				if set[id] {
+					continue
+				}
+				lp.Export = q.Export
+				if lp.Error == nil {
+					lp.Error = q.Error
+				}
+			}
+		}
+		src = newSourceTypes(set, plan)
+	}
+	var deps DepStats
+	if opts.Dependencies {
+		deps = e.computeDependencyFacts(dependencyPackages(listed, selected, set), fset, loader, src)
+	}
 	results := make([]pkgResult, len(selected))
-	inDependencyOrder(selected, runtime.GOMAXPROCS(0), func(i int) {
-		// The package's syntax and types are dropped when this returns.
-		results[i] = e.checkPackage(checkListed(selected[i], fset, loader, e.extra))
+	inDependencyOrder(plan, runtime.GOMAXPROCS(0), func(i int) {
+		lp := plan[i]
+		if i >= len(selected) {
+			if src == nil {
+				return // the export loader reads it when imported
+			}
+			// Imported by the checked packages: types only.
+			im := &sourceImporter{lp: lp, loader: loader, src: src, extra: e.extra}
+			t, err := src.typesOnly(lp, fset, im)
+			src.done(lp, t, err)
+			return
+		}
+		// The package's syntax is dropped when this returns; its types
+		// stay as long as a package that imports it is not done.
+		pkg := checkListed(lp, fset, loader, src, e.extra)
+		results[i] = e.checkPackage(pkg)
+		if src != nil {
+			var err error
+			if len(pkg.Errors) > 0 {
+				err = pkg.Errors[0]
+			}
+			src.done(lp, pkg.Types, err)
+		}
 	})
 
-	res := &Result{}
+	res := &Result{Deps: deps}
 	seenErr := map[string]bool{}
 	for _, r := range results {
 		res.Findings = append(res.Findings, r.findings...)
@@ -222,36 +335,91 @@ func (e *engine) claim(file string) bool {
 
 // inDependencyOrder calls do for every package with at most `workers`
 // calls at once, starting a package only when the packages it imports
-// (among pkgs) are done, so that facts about them are available.
+// (among pkgs) are done, so that their types and facts are available.
+//
+// A package waits for the variants it imports (their types are needed)
+// and, for facts, for every other variant of the packages it imports (P's
+// facts come from "P [P.test]" when that is the variant checked). The
+// second kind of edge can close cycles where the first cannot: the
+// internal tests of A import B while those of B import A. Such an edge is
+// left out, and only such a one: edges are added in package order, each
+// unless it would close a cycle, so that the order is the same from run to
+// run and as many packages as possible see the facts of what they import.
 func inDependencyOrder(pkgs []*listedPackage, workers int, do func(i int)) {
 	byPath := map[string][]int{}
 	for i, p := range pkgs {
 		byPath[p.pkgPath] = append(byPath[p.pkgPath], i)
 	}
+	byID := map[string]int{}
+	for i, p := range pkgs {
+		byID[p.ID] = i
+	}
 	waiting := make([]int, len(pkgs)) // unfinished dependencies
 	dependents := make([][]int, len(pkgs))
+	has := make([]map[int]bool, len(pkgs)) // i -> the j it waits for
+	for i := range pkgs {
+		has[i] = map[int]bool{}
+	}
+	add := func(i, j int) {
+		if j != i && !has[i][j] {
+			has[i][j] = true
+			waiting[i]++
+			dependents[j] = append(dependents[j], i)
+		}
+	}
 	for i, p := range pkgs {
-		seen := map[int]bool{}
 		for _, id := range p.Imports {
-			path := id
-			if k := strings.Index(id, " ["); k >= 0 {
-				path = id[:k]
-			}
-			for _, j := range byPath[path] {
-				if j != i && !seen[j] {
-					seen[j] = true
-					waiting[i]++
-					dependents[j] = append(dependents[j], i)
-				}
+			if j, ok := byID[id]; ok {
+				add(i, j)
 			}
 		}
 	}
 	if !acyclic(waiting, dependents) {
 		// Valid Go has no import cycles; should the loaded graph have one,
-		// run everything in any order rather than deadlock.
+		// run everything in any order rather than deadlock (an import
+		// whose types are not there yet is then an error).
 		for i := range waiting {
 			waiting[i] = 0
 			dependents[i] = nil
+		}
+	} else {
+		mark := make([]int, len(pkgs)) // visit stamps of reaches
+		stamp := 0
+		var stack []int
+		// reaches reports whether to is reachable from from along
+		// dependents edges (from is done before to).
+		reaches := func(from, to int) bool {
+			stamp++
+			stack = append(stack[:0], from)
+			mark[from] = stamp
+			for len(stack) > 0 {
+				n := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				if n == to {
+					return true
+				}
+				for _, d := range dependents[n] {
+					if mark[d] != stamp {
+						mark[d] = stamp
+						stack = append(stack, d)
+					}
+				}
+			}
+			return false
+		}
+		for i, p := range pkgs {
+			for _, id := range p.Imports {
+				path := id
+				if k := strings.Index(id, " ["); k >= 0 {
+					path = id[:k]
+				}
+				for _, j := range byPath[path] {
+					// i after j, unless i must already come before j.
+					if j != i && !has[i][j] && !reaches(i, j) {
+						add(i, j)
+					}
+				}
+			}
 		}
 	}
 	ready := make(chan int, len(pkgs))
@@ -384,11 +552,12 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		d := &diags[i]
 		d.finding = len(res.findings)
 		res.findings = append(res.findings, Finding{
-			id:      int(e.nextID.Add(1)),
-			Check:   d.Check,
-			Pos:     pkg.Fset.PositionFor(d.Pos, false),
-			Message: d.Message,
-			HasFix:  d.Fix != nil,
+			id:       int(e.nextID.Add(1)),
+			Check:    d.Check,
+			Pos:      pkg.Fset.PositionFor(d.Pos, false),
+			Message:  d.Message,
+			HasFix:   d.Fix != nil,
+			Evidence: evidence(pkg.Fset, d.Related),
 		})
 	}
 	if e.opts.Fix {
@@ -422,21 +591,26 @@ func anyEnabled(s *Settings, r *rule.Rule, inScope map[*ast.File]bool, fset *tok
 	return false
 }
 
-// dedupe drops repeated reports of the same rule at the same place.
+// dedupe drops repeated reports of the same rule at the same place. The
+// finding keeps one evidence chain: the first report's, or the first
+// non-empty one when the first report had none.
 func dedupe(fset *token.FileSet, diags []ruleDiag) []ruleDiag {
 	type key struct {
 		check *rule.Check
 		pos   token.Pos
 		msg   string
 	}
-	seen := map[key]bool{}
+	seen := map[key]int{} // index in out
 	out := diags[:0]
 	for _, d := range diags {
 		k := key{d.Check, d.Pos, d.Message}
-		if seen[k] {
+		if i, ok := seen[k]; ok {
+			if len(out[i].Related) == 0 {
+				out[i].Related = d.Related
+			}
 			continue
 		}
-		seen[k] = true
+		seen[k] = len(out)
 		out = append(out, d)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pos < out[j].Pos })

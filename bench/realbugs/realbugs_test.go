@@ -143,7 +143,7 @@ func loadCase(path string) (*Case, error) {
 					c.Exec[strings.TrimSpace(k)] = strings.TrimSpace(v)
 				}
 			}
-		case f.Name == "findings", f.Name == "settings", strings.HasSuffix(f.Name, ".golden"):
+		case f.Name == "findings", f.Name == "settings", f.Name == "evidence", strings.HasSuffix(f.Name, ".golden"):
 		case f.Name == "go.mod":
 			return nil, fmt.Errorf("cases share one module; a case cannot have its own go.mod")
 		default:
@@ -260,7 +260,7 @@ func TestRealBugs(t *testing.T) {
 
 	res, err := rewrite.Run(rewrite.Options{
 		Dir: dir, Args: []string{"./..."}, Tests: true, Env: moduleEnv(),
-		Rules: rules.All(),
+		Rules: rules.All(), Dependencies: true, // as the CLI runs
 	})
 	require.NoError(t, err)
 	var errs []string

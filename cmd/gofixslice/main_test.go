@@ -309,6 +309,15 @@ func TestExampleEndToEnd(t *testing.T) {
 		assert.Contains(t, why, "gofixslice -explain "+r.ID+")")
 	}
 	assert.Equal(t, strings.Count(why, "\twhy: "), strings.Count(why, "\tfix: "), why)
+	// Findings of rules that give evidence show their chains, indented
+	// under the finding, before its explanation.
+	for _, chain := range []string{
+		`ingest/render.go:\d+:\d+: range-delete/slice: .*\n\tingest/render.go:\d+:\d+: the loop ranges over names here.*\n\tingest/render.go:\d+:\d+: names\[i\] is removed here.*\n\tingest/render.go:\d+:\d+: the loop advances i here.*\n\twhy: `,
+		`ingest/batches.go:\d+:\d+: alias-append/handoff: .*\n\tingest/batches.go:\d+:\d+: recs\[i:j\] is sliced from recs here.*\n\tingest/batches.go:\d+:\d+: it is handed to a goroutine here\n\tingest/batches.go:\d+:\d+: send appends to it here.*\n\tingest/batches.go:\d+:\d+: recs belongs to the caller.*\n\twhy: `,
+		`ingest/auth.go:\d+:\d+: zero-secret/dropped: .*\n\tingest/auth.go:\d+:\d+: password's buffer is allocated here\n\tingest/auth.go:\d+:\d+: secret bytes are written into password here\n\tingest/auth.go:\d+:\d+: password is truncated here.*\n\twhy: `,
+	} {
+		assert.Regexp(t, chain, why)
+	}
 
 	_, errOut, code := gofixslice(t, dir, "-w", "./...")
 	require.Equal(t, 0, code, errOut)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/token"
 	"io"
 	"path/filepath"
 	"strings"
@@ -62,11 +63,15 @@ func (o output) findings(res *rewrite.Result) int {
 	return code
 }
 
-// finding prints one finding, and with -v its explanation.
+// finding prints one finding, and with -v its evidence chain (one
+// indented line per step, in order) and its explanation.
 func (o output) finding(w io.Writer, f rewrite.Finding) {
 	printFinding(w, o.shown(), f)
 	if !o.verbose {
 		return
+	}
+	for _, s := range f.Evidence {
+		fmt.Fprintf(w, "\t%s: %s\n", posString(o.shown(), s.Pos), s.Message)
 	}
 	c := f.Check
 	fmt.Fprintf(w, "\twhy: %s (%s; gofixslice -explain %s)\n", c.Summary, c.Category, c.Rule().ID)
@@ -162,7 +167,12 @@ func relErr(wd, msg string) string {
 }
 
 func printFinding(w io.Writer, wd string, f rewrite.Finding) {
-	fmt.Fprintf(w, "%s:%d:%d: %s: %s\n", relPath(wd, f.Pos.Filename), f.Pos.Line, f.Pos.Column, f.Check.ID(), f.Message)
+	fmt.Fprintf(w, "%s: %s: %s\n", posString(wd, f.Pos), f.Check.ID(), f.Message)
+}
+
+// posString is path:line:col, the path relative to wd when it lies inside.
+func posString(wd string, p token.Position) string {
+	return fmt.Sprintf("%s:%d:%d", relPath(wd, p.Filename), p.Line, p.Column)
 }
 
 // printList prints the rules, each with its checks, their categories and
@@ -194,6 +204,19 @@ type jsonFinding struct {
 	// FixDropped says why the rule's fix was left out, when it was.
 	FixDropped string     `json:"fix_dropped,omitempty"`
 	Edits      []jsonEdit `json:"edits"`
+	// Evidence is the finding's evidence chain, in order: source, view,
+	// holder, later overwrite or use. Empty when the rule gave none.
+	Evidence []jsonStep `json:"evidence"`
+}
+
+// jsonStep is one step of a finding's evidence chain.
+type jsonStep struct {
+	Pos     string `json:"pos"` // file:line:column
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Offset  int    `json:"offset"`
+	Message string `json:"message"`
 }
 
 type jsonEdit struct {
@@ -212,6 +235,13 @@ func printJSON(w io.Writer, wd string, res *rewrite.Result) error {
 			Rule: f.Check.Rule().ID, Check: f.Check.ID(), Category: string(f.Check.Category),
 			File: relPath(wd, f.Pos.Filename), Line: f.Pos.Line, Column: f.Pos.Column,
 			Offset: f.Pos.Offset, Message: f.Message, Fixable: f.Fixed, FixDropped: f.FixDropped, Edits: []jsonEdit{},
+			Evidence: []jsonStep{},
+		}
+		for _, st := range f.Evidence {
+			jf.Evidence = append(jf.Evidence, jsonStep{
+				Pos: posString(wd, st.Pos), File: relPath(wd, st.Pos.Filename), Line: st.Pos.Line, Column: st.Pos.Column,
+				Offset: st.Pos.Offset, Message: st.Message,
+			})
 		}
 		for _, e := range f.Edits {
 			jf.Edits = append(jf.Edits, jsonEdit{Start: e.Start, End: e.End, NewText: e.New})

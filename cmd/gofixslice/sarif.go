@@ -81,13 +81,33 @@ type sarifResult struct {
 	Level     string          `json:"level"`
 	Message   sarifMessage    `json:"message"`
 	Locations []sarifLocation `json:"locations"`
-	Fixes     []sarifFix      `json:"fixes,omitempty"`
+	// RelatedLocations and CodeFlows are the evidence chain: each step
+	// as a related location (id: its place in the chain, from 1), and
+	// the steps in order as one thread flow.
+	RelatedLocations []sarifLocation `json:"relatedLocations,omitempty"`
+	CodeFlows        []sarifCodeFlow `json:"codeFlows,omitempty"`
+	Fixes            []sarifFix      `json:"fixes,omitempty"`
 	// Properties holds the check's category.
 	Properties map[string]any `json:"properties,omitempty"`
 }
 
 type sarifLocation struct {
+	ID               int                   `json:"id,omitempty"`
 	PhysicalLocation sarifPhysicalLocation `json:"physicalLocation"`
+	Message          *sarifMessage         `json:"message,omitempty"`
+}
+
+type sarifCodeFlow struct {
+	ThreadFlows []sarifThreadFlow `json:"threadFlows"`
+}
+
+type sarifThreadFlow struct {
+	Locations []sarifThreadFlowLocation `json:"locations"`
+}
+
+type sarifThreadFlowLocation struct {
+	Location       sarifLocation `json:"location"`
+	ExecutionOrder int           `json:"executionOrder"`
 }
 
 type sarifPhysicalLocation struct {
@@ -105,6 +125,8 @@ type sarifArtifactLocation struct {
 type sarifRegion struct {
 	StartLine   int  `json:"startLine,omitempty"`
 	StartColumn int  `json:"startColumn,omitempty"`
+	EndLine     int  `json:"endLine,omitempty"`
+	EndColumn   int  `json:"endColumn,omitempty"`
 	ByteOffset  *int `json:"byteOffset,omitempty"`
 	ByteLength  *int `json:"byteLength,omitempty"`
 }
@@ -142,7 +164,7 @@ type sarifNotification struct {
 // working directory, and those of the findings, as the driver's rules (one
 // entry per sub-check), each finding as
 // a result with its location (columns in UTF-16 code units, SARIF's
-// default) and, when it is fixable, its fix as byte-offset replacements of
+// default), its evidence chain as relatedLocations and one codeFlow, and, when it is fixable, its fix as byte-offset replacements of
 // the original file. Load and type errors are the invocation's
 // notifications.
 func printSARIF(w io.Writer, wd string, selected map[*rule.Check]bool, res *rewrite.Result) error {
@@ -187,6 +209,25 @@ func printSARIF(w io.Writer, wd string, selected map[*rule.Check]bool, res *rewr
 		}
 		if f.FixDropped != "" {
 			result.Properties["fixDropped"] = f.FixDropped
+		}
+		if len(f.Evidence) > 0 {
+			flow := sarifThreadFlow{}
+			for i, st := range f.Evidence {
+				region := sarifRegion{StartLine: st.Pos.Line, StartColumn: lines.utf16Column(st.Pos)}
+				if st.End.IsValid() && st.End.Filename == st.Pos.Filename {
+					region.EndLine, region.EndColumn = st.End.Line, lines.utf16Column(st.End)
+				}
+				loc := sarifLocation{
+					ID:               i + 1,
+					PhysicalLocation: sarifPhysicalLocation{ArtifactLocation: artifactLocation(wd, st.Pos.Filename), Region: region},
+				}
+				if st.Message != "" {
+					loc.Message = &sarifMessage{Text: st.Message}
+				}
+				result.RelatedLocations = append(result.RelatedLocations, loc)
+				flow.Locations = append(flow.Locations, sarifThreadFlowLocation{Location: loc, ExecutionOrder: i + 1})
+			}
+			result.CodeFlows = []sarifCodeFlow{{ThreadFlows: []sarifThreadFlow{flow}}}
 		}
 		if f.Fixed && len(f.Edits) > 0 {
 			edits := append([]rule.TextEdit(nil), f.Edits...)

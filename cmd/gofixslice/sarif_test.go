@@ -38,6 +38,9 @@ var sarifProps = map[string][]string{
 	"message":        {"text", "markdown", "id", "arguments", "properties"},
 	"multiformat":    {"text", "markdown", "properties"},
 	"config":         {"enabled", "level", "rank", "parameters", "properties"},
+	"codeFlow":       {"message", "threadFlows", "properties"},
+	"threadFlow":     {"id", "message", "initialState", "immutableState", "locations", "properties"},
+	"threadFlowLoc":  {"index", "location", "stack", "kinds", "taxa", "module", "state", "nestingLevel", "executionOrder", "executionTimeUtc", "importance", "webRequest", "webResponse", "properties"},
 }
 
 // sarifChecker walks a decoded SARIF log and reports every violation of
@@ -182,6 +185,7 @@ func (c sarifChecker) checkLog(data []byte) []sarifSeen {
 				s.line = c.num(region["startLine"], lw+".region.startLine", 1)
 				s.column = c.num(region["startColumn"], lw+".region.startColumn", 1)
 			}
+			s.steps = c.evidence(res, baseIDs, w)
 			if fv, ok := res["fixes"]; ok {
 				for k, fx := range c.arr(fv, w+".fixes", 1) {
 					fw := w + ".fixes[" + itoa(k) + "]"
@@ -217,10 +221,68 @@ func (c sarifChecker) checkLog(data []byte) []sarifSeen {
 	return seen
 }
 
+// evidence checks a result's relatedLocations (ids unique, each with a
+// physical location and a message) and its codeFlows (one thread flow
+// whose locations are the related locations in chain order), and returns
+// the steps as "uri:line:col: message".
+func (c sarifChecker) evidence(res map[string]any, baseIDs map[string]any, w string) []string {
+	c.t.Helper()
+	rv, hasRel := res["relatedLocations"]
+	fv, hasFlow := res["codeFlows"]
+	assert.Equal(c.t, hasRel, hasFlow, "%s: relatedLocations and codeFlows come together", w)
+	if !hasRel {
+		return nil
+	}
+	step := func(v any, where string) (int, string) {
+		loc := c.obj(v, "location", where)
+		id := c.num(loc["id"], where+".id", -1)
+		phys := c.obj(loc["physicalLocation"], "physical", where+".physicalLocation")
+		uri := c.artifactLocation(phys["artifactLocation"], baseIDs, where+".artifactLocation")
+		region := c.obj(phys["region"], "region", where+".region")
+		line := c.num(region["startLine"], where+".region.startLine", 1)
+		col := c.num(region["startColumn"], where+".region.startColumn", 1)
+		if el, ok := region["endLine"]; ok {
+			assert.GreaterOrEqual(c.t, c.num(el, where+".region.endLine", 1), line)
+			c.num(region["endColumn"], where+".region.endColumn", 1)
+		}
+		c.message(loc["message"], "message", where+".message")
+		text, _ := c.obj(loc["message"], "message", where+".message")["text"].(string)
+		return id, uri + ":" + itoa(line) + ":" + itoa(col) + ": " + text
+	}
+	var steps []string
+	ids := map[int]bool{}
+	for i, v := range c.arr(rv, w+".relatedLocations", 1) {
+		id, s := step(v, w+".relatedLocations["+itoa(i)+"]")
+		assert.False(c.t, ids[id], "%s: relatedLocations ids are unique", w)
+		ids[id] = true
+		steps = append(steps, s)
+	}
+	flows := c.arr(fv, w+".codeFlows", 1)
+	require.Len(c.t, flows, 1, "%s: one code flow", w)
+	cf := c.obj(flows[0], "codeFlow", w+".codeFlows[0]")
+	tfs := c.arr(cf["threadFlows"], w+".threadFlows", 1)
+	require.Len(c.t, tfs, 1, "%s: one thread flow", w)
+	tf := c.obj(tfs[0], "threadFlow", w+".threadFlows[0]")
+	var flow []string
+	prev := -1
+	for i, v := range c.arr(tf["locations"], w+".threadFlows[0].locations", 1) {
+		where := w + ".threadFlows[0].locations[" + itoa(i) + "]"
+		tl := c.obj(v, "threadFlowLoc", where)
+		order := c.num(tl["executionOrder"], where+".executionOrder", -1)
+		assert.Greater(c.t, order, prev, "%s: in execution order", where)
+		prev = order
+		_, s := step(tl["location"], where+".location")
+		flow = append(flow, s)
+	}
+	assert.Equal(c.t, steps, flow, "%s: the thread flow visits the related locations in order", w)
+	return steps
+}
+
 type sarifSeen struct {
 	rule, uri    string
 	line, column int
 	edits        []sarifEdit
+	steps        []string // the evidence chain: "uri:line:col: message"
 }
 
 type sarifEdit struct {
@@ -381,5 +443,6 @@ func TestSARIFREADMEExample(t *testing.T) {
 	out, _, _ := gofixslice(t, dir, "-sarif", "./...")
 	real := sarifChecker{t}.checkLog([]byte(out))
 	require.Len(t, real, 1)
+	real[0].steps = nil // the example leaves out the evidence chain
 	assert.Equal(t, real[0], seen[0])
 }

@@ -17,6 +17,20 @@
 //	                       that the original misbehaves and the rewrite does not.
 //	-- settings --         optional: "name: value" lines, each the name of an
 //	                       option of the case's rule (gofixslice -explain RULE)
+//	-- evidence --         optional: evidence chains of some findings (below)
+//
+// The evidence section names findings and the chains they must carry
+// (rule.Diagnostic.Related), in the shape of gofixslice -v:
+//
+//	a.go:29:13                         a finding: its "file:line:col",
+//	                                   "file:line", or a longer prefix of
+//	                                   its findings line
+//	    a.go:25: is sliced here        its steps, indented, in chain order:
+//	    a.go:29: handed to a goroutine "file:line: " (or "file:line:col: ")
+//	                                   and a substring of the step's note
+//
+// A listed finding must carry exactly the listed steps; findings not
+// listed are not checked. -update leaves the section as it is.
 //
 // Run writes the files into a temporary module, runs the engine with the
 // rule (every check of it) and -w, and compares findings and contents. It
@@ -51,6 +65,100 @@ type Case struct {
 	Findings []string
 	Exec     map[string]string // "before"/"after" -> "pass"/"fail"
 	Settings map[string]string // "-- settings --" overrides: option name -> value
+	Evidence []Chain           // "-- evidence --": expected chains of some findings
+}
+
+// Chain is the expected evidence chain of one finding.
+type Chain struct {
+	Finding string // "file:line:col", "file:line", or a longer prefix of the finding's line
+	Steps   []Step
+}
+
+// Step is one expected step of a chain.
+type Step struct {
+	File         string
+	Line, Column int    // Column 0: any
+	Note         string // a substring of the step's message
+}
+
+func (s Step) String() string {
+	pos := s.File + ":" + strconv.Itoa(s.Line)
+	if s.Column > 0 {
+		pos += ":" + strconv.Itoa(s.Column)
+	}
+	return pos + ": " + s.Note
+}
+
+var stepLine = regexp.MustCompile(`^(\S+?):(\d+)(?::(\d+))?: (.+)$`)
+
+// ParseEvidence parses an "-- evidence --" section.
+func ParseEvidence(text string) ([]Chain, error) {
+	var out []Chain
+	for n, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == "" {
+			continue
+		}
+		if l[0] != ' ' && l[0] != '\t' {
+			out = append(out, Chain{Finding: strings.TrimSpace(l)})
+			continue
+		}
+		if len(out) == 0 {
+			return nil, fmt.Errorf("evidence line %d: a step before any finding", n+1)
+		}
+		m := stepLine.FindStringSubmatch(strings.TrimSpace(l))
+		if m == nil {
+			return nil, fmt.Errorf("evidence line %d: want \"file:line: note\", got %q", n+1, strings.TrimSpace(l))
+		}
+		s := Step{File: m[1], Note: m[4]}
+		s.Line, _ = strconv.Atoi(m[2])
+		if m[3] != "" {
+			s.Column, _ = strconv.Atoi(m[3])
+		}
+		c := &out[len(out)-1]
+		c.Steps = append(c.Steps, s)
+	}
+	return out, nil
+}
+
+// CheckEvidence compares the chains of the findings (paths relative to
+// dir) with the expected ones and describes each difference.
+func CheckEvidence(want []Chain, dir string, fs []rewrite.Finding) []string {
+	lines := FindingLines(dir, fs)
+	var errs []string
+	for _, c := range want {
+		var match []int
+		for i, l := range lines {
+			if l == c.Finding || strings.HasPrefix(l, c.Finding+":") || strings.HasPrefix(l, c.Finding+" ") {
+				match = append(match, i)
+			}
+		}
+		if len(match) != 1 {
+			errs = append(errs, fmt.Sprintf("evidence: %q names %d findings, want 1", c.Finding, len(match)))
+			continue
+		}
+		f := fs[match[0]]
+		var got []string
+		for _, s := range f.Evidence {
+			rel, _ := filepath.Rel(dir, s.Pos.Filename)
+			got = append(got, fmt.Sprintf("%s:%d:%d: %s", filepath.ToSlash(rel), s.Pos.Line, s.Pos.Column, s.Message))
+		}
+		ok := len(got) == len(c.Steps)
+		for i := 0; ok && i < len(got); i++ {
+			w, g := c.Steps[i], f.Evidence[i]
+			rel, _ := filepath.Rel(dir, g.Pos.Filename)
+			ok = filepath.ToSlash(rel) == w.File && g.Pos.Line == w.Line &&
+				(w.Column == 0 || g.Pos.Column == w.Column) && strings.Contains(g.Message, w.Note)
+		}
+		if !ok {
+			var wantS []string
+			for _, s := range c.Steps {
+				wantS = append(wantS, s.String())
+			}
+			errs = append(errs, fmt.Sprintf("evidence of %s:\n  want: %s\n  got:  %s", lines[match[0]],
+				strings.Join(wantS, "\n        "), strings.Join(got, "\n        ")))
+		}
+	}
+	return errs
 }
 
 // DefaultGoMod is the go.mod of a case that has none.
@@ -84,6 +192,11 @@ func Load(path string) (*Case, error) {
 				if k, v, ok := strings.Cut(l, ":"); ok {
 					c.Settings[strings.TrimSpace(k)] = strings.TrimSpace(v)
 				}
+			}
+		case f.Name == "evidence":
+			c.Evidence, err = ParseEvidence(string(f.Data))
+			if err != nil {
+				return nil, fmt.Errorf("%s: %v", path, err)
 			}
 		case strings.HasSuffix(f.Name, ".golden"):
 			c.Outputs[strings.TrimSuffix(f.Name, ".golden")] = f.Data
@@ -152,7 +265,7 @@ func Run(t *testing.T, r *rule.Rule, path string, update bool) []rewrite.Finding
 		Dir: dir, Args: []string{"./..."}, Tests: true, Env: Env(),
 		Rules:    []*rule.Rule{r},
 		Settings: func(string) (*rewrite.Settings, error) { return settings, nil },
-		Fix:      true, Write: true,
+		Fix:      true, Write: true, Dependencies: true,
 	}
 	if want, ok := c.Exec["before"]; ok && !update {
 		execTests(t, dir, want, "before the rewrite")
@@ -174,6 +287,9 @@ func Run(t *testing.T, r *rule.Rule, path string, update bool) []rewrite.Finding
 		return res.Findings
 	}
 	require.Equal(t, c.Findings, Match(c.Findings, got), "findings")
+	for _, e := range CheckEvidence(c.Evidence, dir, res.Findings) {
+		t.Error(e)
+	}
 	for name := range c.Inputs {
 		want, hasWant := c.Outputs[name]
 		gotOut, changed := outputs[name]
@@ -288,11 +404,12 @@ func rewriteCase(t *testing.T, c *Case, findings []string, outputs map[string][]
 
 // Rewrite writes the archive at path again with new "findings" and
 // ".golden" sections (outputs: file name -> expected content; nil: none).
-// Every other section keeps its place; "exec" moves after "findings".
+// Every other section keeps its place; "evidence" and "exec" move after
+// "findings".
 func Rewrite(t testing.TB, path string, old *txtar.Archive, findings []string, outputs map[string][]byte) {
 	ar := &txtar.Archive{Comment: old.Comment}
 	for _, f := range old.Files {
-		if f.Name == "findings" || f.Name == "exec" || strings.HasSuffix(f.Name, ".golden") {
+		if f.Name == "findings" || f.Name == "evidence" || f.Name == "exec" || strings.HasSuffix(f.Name, ".golden") {
 			continue
 		}
 		ar.Files = append(ar.Files, f)
@@ -305,9 +422,11 @@ func Rewrite(t testing.TB, path string, old *txtar.Archive, findings []string, o
 		data += "\n"
 	}
 	ar.Files = append(ar.Files, txtar.File{Name: "findings", Data: []byte(data)})
-	for _, f := range old.Files {
-		if f.Name == "exec" {
-			ar.Files = append(ar.Files, f)
+	for _, name := range []string{"evidence", "exec"} {
+		for _, f := range old.Files {
+			if f.Name == name {
+				ar.Files = append(ar.Files, f)
+			}
 		}
 	}
 	require.NoError(t, os.WriteFile(path, txtar.Format(ar), 0o644))

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"golang.org/x/tools/go/analysis"
 
@@ -25,7 +26,9 @@ const ChecksFlag = "checks"
 // New returns the analyzer of a rule. Its flags are the rule's options and
 // ChecksFlag. Each diagnostic carries exactly one SuggestedFix when the
 // rule offers a fix that applies: the text edits of the same dst rewrite
-// the gofixslice command makes. Its Category is the check ID.
+// the gofixslice command makes. Its Category is the check ID, and its
+// Related information is the finding's evidence chain (source, view,
+// holder, later overwrite or use), in order.
 func New(r *rule.Rule) *analysis.Analyzer {
 	values := rule.Values{}
 	checks := &checkList{rule: r, on: map[*rule.Check]bool{}}
@@ -128,7 +131,7 @@ func run(ap *analysis.Pass, r *rule.Rule, values rule.Values, enabled func(*rule
 		if f == nil || ast.IsGenerated(f) || !enabled(d.Check) || sup.Suppressed(f, d.Pos, d.Check) {
 			continue
 		}
-		ad := analysis.Diagnostic{Pos: d.Pos, End: d.End, Category: d.Check.ID(), Message: d.Message, URL: r.URL()}
+		ad := analysis.Diagnostic{Pos: d.Pos, End: d.End, Category: d.Check.ID(), Message: d.Message, URL: r.URL(), Related: related(d.Related)}
 		if d.Fix != nil {
 			if edits, err := fixTextEdits(ap, pass, f, d); err == nil && len(edits) > 0 {
 				ad.SuggestedFixes = []analysis.SuggestedFix{{Message: d.Fix.Message, TextEdits: edits}}
@@ -137,6 +140,31 @@ func run(ap *analysis.Pass, r *rule.Rule, values rule.Values, enabled func(*rule
 		ap.Report(ad)
 	}
 	return nil
+}
+
+// omitRelated is set by OmitRelated.
+var omitRelated atomic.Bool
+
+// OmitRelated makes every analyzer of this process leave the evidence
+// chain out of its diagnostics (or put it back). The golangci-lint plugin
+// sets it: golangci-lint turns each related-information entry into an
+// issue of its own, at its own line, which a //nolint comment on the
+// finding's line does not suppress.
+func OmitRelated(omit bool) { omitRelated.Store(omit) }
+
+// related is a diagnostic's evidence chain as go/analysis related
+// information, in order; steps without a position are left out.
+func related(rel []rule.Related) []analysis.RelatedInformation {
+	if omitRelated.Load() {
+		return nil
+	}
+	var out []analysis.RelatedInformation
+	for _, r := range rel {
+		if r.Pos.IsValid() {
+			out = append(out, analysis.RelatedInformation{Pos: r.Pos, End: r.End, Message: r.Message})
+		}
+	}
+	return out
 }
 
 // fixTextEdits applies one diagnostic's fix to its file and returns the

@@ -52,6 +52,12 @@ type Check struct {
 	Summary string
 	// Doc says what the check reports and how it is fixed.
 	Doc string
+	// Equivalents are the same diagnosis by other linters, as
+	// "linter:ID" ("staticcheck:SA6002"): a line where the user silenced
+	// that linter's check (//lint:ignore SA6002, //lint:file-ignore
+	// SA6002, //nolint:staticcheck) has already been judged, and the check
+	// does not report it again.
+	Equivalents []string
 
 	rule *Rule
 }

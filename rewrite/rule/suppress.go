@@ -9,12 +9,21 @@ import (
 
 // Suppressions answers whether a finding is silenced by a
 // //gofixslice:ignore [id,...] or //nolint:gofixslice comment on its line or
-// the line above. An id is a rule ID (all its checks) or a check ID.
+// the line above. An id is a rule ID (all its checks) or a check ID. The
+// suppressions of another linter's equivalent check (Check.Equivalents)
+// count too: //lint:ignore ID and //nolint:linter on the line or the line
+// above, //lint:file-ignore ID anywhere in the file.
 type Suppressions struct {
 	fset   *token.FileSet
 	mu     sync.Mutex
-	byFile map[*ast.File]map[int][]string // line -> rule IDs ("" = all)
+	byFile map[*ast.File]map[int][]string // line -> IDs ("" = all); line 0: the whole file
 }
+
+// Other linters' suppressions are kept with a prefix that no rule ID has.
+const (
+	otherLinter = "linter:" // //nolint:name
+	otherCheck  = "check:"  // //lint:ignore ID, //lint:file-ignore ID
+)
 
 // NewSuppressions returns an empty cache of the comments of fset's files.
 func NewSuppressions(fset *token.FileSet) *Suppressions {
@@ -33,9 +42,26 @@ func (s *Suppressions) Suppressed(f *ast.File, pos token.Pos, check *Check) bool
 	line := s.fset.PositionFor(pos, false).Line
 	for _, l := range []int{line, line - 1} {
 		for _, id := range lines[l] {
-			if id == "" || id == check.rule.ID || id == check.ID() {
+			if id == "" || id == check.rule.ID || id == check.ID() || check.silencedAs(id) {
 				return true
 			}
+		}
+	}
+	for _, id := range lines[0] {
+		if check.silencedAs(id) {
+			return true
+		}
+	}
+	return false
+}
+
+// silencedAs reports whether a suppression of another linter (id as
+// parseSuppressions records it) covers one of the check's equivalents.
+func (c *Check) silencedAs(id string) bool {
+	for _, eq := range c.Equivalents {
+		linter, checkID, _ := strings.Cut(eq, ":")
+		if id == otherLinter+linter || id == otherCheck+checkID {
+			return true
 		}
 	}
 	return false
@@ -64,8 +90,26 @@ func parseSuppressions(fset *token.FileSet, f *ast.File) map[int][]string {
 				for _, name := range strings.Split(list, ",") {
 					if name == "gofixslice" || name == "all" {
 						ids = []string{""}
+					} else if name != "" {
+						ids = append(ids, otherLinter+name)
 					}
 				}
+			case strings.HasPrefix(text, "lint:ignore ") || strings.HasPrefix(text, "lint:file-ignore "):
+				// staticcheck's directives: the check IDs, then a reason.
+				directive, rest, _ := strings.Cut(text, " ")
+				fields := strings.Fields(rest)
+				if len(fields) < 2 {
+					continue // staticcheck ignores a directive without a reason
+				}
+				var these []string
+				for _, id := range strings.Split(fields[0], ",") {
+					these = append(these, otherCheck+id)
+				}
+				if directive == "lint:file-ignore" {
+					out[0] = append(out[0], these...)
+					continue
+				}
+				ids = these
 			case text == "nolint" || strings.HasPrefix(text, "nolint "):
 				ids = []string{""}
 			}

@@ -122,6 +122,7 @@ type aliasCheck struct {
 	done    map[ast.Node]bool // nodes already reported in this pass
 
 	consumers map[*types.Func]int // unexported chunk functions: 1 a caller appends, 2 none
+	keptAt    ast.Node            // set by kept: where the value is kept
 	funcs     []*flow.Func        // every function of the package
 }
 
@@ -309,7 +310,7 @@ func (c *aliasCheck) text(e ast.Node) string { return rule.ExprText(c.pass.Fset,
 
 // report reports se with the capping fix x[i:j:j] (no fix when j cannot be
 // evaluated twice).
-func (c *aliasCheck) report(check *rule.Check, se *ast.SliceExpr, msg string) {
+func (c *aliasCheck) report(check *rule.Check, se *ast.SliceExpr, msg string, related []rule.Related) {
 	var fix *rule.Fix
 	if pureExpr(c.pass.Info, se.High) {
 		fixed := c.capped(se)
@@ -322,15 +323,15 @@ func (c *aliasCheck) report(check *rule.Check, se *ast.SliceExpr, msg string) {
 			})
 		}}
 	}
-	c.reportFix(check, se, msg, fix)
+	c.reportFix(check, se, msg, fix, related)
 }
 
 // reportFix reports a node once per pass, whichever detector finds it
 // first (two fixes of one node would conflict).
-func (c *aliasCheck) reportFix(check *rule.Check, n ast.Node, msg string, fix *rule.Fix) {
+func (c *aliasCheck) reportFix(check *rule.Check, n ast.Node, msg string, fix *rule.Fix, related []rule.Related) {
 	if c.done[n] {
 		return
 	}
 	c.done[n] = true
-	c.pass.Report(rule.Diagnostic{Check: check, Pos: n.Pos(), End: n.End(), Message: msg, Fix: fix})
+	c.pass.Report(rule.Diagnostic{Check: check, Pos: n.Pos(), End: n.End(), Message: msg, Fix: fix, Related: related})
 }

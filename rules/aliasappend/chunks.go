@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"go/ast"
-	"go/token"
 	"go/types"
 
 	"github.com/gofixslice/gofixslice/rewrite/rule"
@@ -31,8 +30,13 @@ func (c *aliasCheck) checkChunks() {
 	if !chunkResult {
 		return
 	}
-	var found []*ast.SliceExpr
-	consider := func(e ast.Expr, at token.Pos) {
+	type chunk struct {
+		se *ast.SliceExpr
+		at ast.Node // the return or the store into the returned container
+	}
+	var found []chunk
+	consider := func(e ast.Expr, atNode ast.Node) {
+		at := atNode.Pos()
 		for _, val := range flow.Stored(info, e) {
 			if isSliceOfSlices(info.TypeOf(val)) {
 				continue // the container itself (out = out[:n]), not a chunk of it
@@ -43,7 +47,7 @@ func (c *aliasCheck) checkChunks() {
 			}
 			for _, o := range c.fn.Origins(se.X, c.sums.Views) {
 				if o.Kind == flow.OriginParam {
-					found = append(found, se)
+					found = append(found, chunk{se, atNode})
 					break
 				}
 			}
@@ -56,7 +60,7 @@ func (c *aliasCheck) checkChunks() {
 		case *ast.ReturnStmt:
 			for _, r := range s.Results {
 				if isSliceOfSlices(info.TypeOf(r)) {
-					consider(r, s.Pos())
+					consider(r, s)
 				}
 			}
 		case *ast.AssignStmt:
@@ -65,7 +69,7 @@ func (c *aliasCheck) checkChunks() {
 			}
 			for i, l := range s.Lhs {
 				if c.returnedContainer(l) {
-					consider(s.Rhs[i], s.Pos())
+					consider(s.Rhs[i], s)
 				}
 			}
 		}
@@ -78,13 +82,23 @@ func (c *aliasCheck) checkChunks() {
 	if !exported && !c.consumerAppends(obj) {
 		return
 	}
-	for _, se := range found {
+	for _, ch := range found {
+		se := ch.se
 		why := "callers may append to a chunk"
 		if !exported {
 			why = "a caller appends to a chunk"
 		}
+		related := []rule.Related{c.sliced(se)}
+		held := "it is returned to the caller among other chunks of " + c.text(se.X) + " here"
+		if _, isRet := ch.at.(*ast.ReturnStmt); !isRet {
+			held = "it is stored among other chunks of " + c.text(se.X) + " that the function returns"
+		}
+		related = append(related, c.step(ch.at, "%s", held))
+		if s, ok := c.inUseStep(se, ch.at); ok {
+			related = append(related, s)
+		}
 		c.report(chunks, se, fmt.Sprintf("%s is a sub-slice of %s returned to the caller among other chunks, and %s: the append overwrites the next chunk and the caller's input; %s",
-			c.text(se), c.text(se.X), why, c.suggest(se)))
+			c.text(se), c.text(se.X), why, c.suggest(se)), related)
 	}
 }
 

@@ -46,10 +46,11 @@ func (c *aliasCheck) checkGlobalReset(stmt ast.Node, lhs ast.Expr, rhs ast.Expr)
 	if y == nil || flow.IsPackageLevel(y) || y == g {
 		return
 	}
-	if !c.appendedAfter(y, stmt.End()) || c.storedBack(g, y) {
+	at := c.appendAfter(y, stmt.End())
+	if at == nil || c.storedBack(g, y) {
 		return
 	}
-	c.reportGlobal(se, g)
+	c.reportGlobal(se, g, at, y.Name()+" is appended to here, overwriting the elements of "+g.Name())
 }
 
 // checkGlobalAppend: append(g[:0], ...) whose result is not assigned back
@@ -69,11 +70,11 @@ func (c *aliasCheck) checkGlobalAppend(call *ast.CallExpr) {
 			}
 		}
 	}
-	c.reportGlobal(se, g)
+	c.reportGlobal(se, g, call, "it is appended to here, overwriting the elements of "+g.Name())
 }
 
 // reportGlobal reports g[:0] with the fix g[:0:0].
-func (c *aliasCheck) reportGlobal(se *ast.SliceExpr, g *types.Var) {
+func (c *aliasCheck) reportGlobal(se *ast.SliceExpr, g *types.Var, appendAt ast.Node, appended string) {
 	fixed := c.text(se.X) + "[:0:0]"
 	c.reportFix(globalReset, se, fmt.Sprintf("%s reuses the backing array of package-level %s, shared by every goroutine, and is appended to: the append overwrites the elements of %s; use %s",
 		c.text(se), g.Name(), g.Name(), fixed), &rule.Fix{Message: "use " + fixed, Edit: func(fc *rule.FixContext) error {
@@ -83,12 +84,22 @@ func (c *aliasCheck) reportGlobal(se *ast.SliceExpr, g *types.Var) {
 			s.Max = &dst.BasicLit{Kind: token.INT, Value: "0"}
 			return s
 		})
-	}})
+	}}, []rule.Related{
+		varStep(g, "%s is a package-level slice, shared by every goroutine", g.Name()),
+		c.step(se, "%s reuses its backing array here", c.text(se)),
+		c.step(appendAt, "%s", appended),
+	})
 }
 
 // appendedAfter reports whether local y is appended to (directly or by a
 // callee that appends to its parameter) after pos.
 func (c *aliasCheck) appendedAfter(y *types.Var, pos token.Pos) bool {
+	return c.appendAfter(y, pos) != nil
+}
+
+// appendAfter returns the first append to local y (or call of a callee
+// that appends to it) after pos, or nil.
+func (c *aliasCheck) appendAfter(y *types.Var, pos token.Pos) ast.Node {
 	for _, u := range c.fn.Uses(y) {
 		if u.Pos() < pos {
 			continue
@@ -99,17 +110,17 @@ func (c *aliasCheck) appendedAfter(y *types.Var, pos token.Pos) bool {
 		}
 		if flow.IsBuiltin(c.pass.Info, call, "append") {
 			if len(call.Args) > 0 && call.Args[0] == u {
-				return true
+				return call
 			}
 			continue
 		}
 		if i := astx.ArgPosition(call, u); i >= 0 {
 			if s, ok := c.sums.Call(call); ok && s.Appends.Has(astx.ParamIndex(c.pass.Info, call, i)) {
-				return true
+				return call
 			}
 		}
 	}
-	return false
+	return nil
 }
 
 // storedBack reports whether y (or a slice of it) is assigned to g

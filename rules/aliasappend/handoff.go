@@ -26,10 +26,15 @@ func (c *aliasCheck) checkGo(g *ast.GoStmt) {
 		if se == nil || !c.inUse(se, g) {
 			continue
 		}
+		var appendAt ast.Node
+		appender := "the goroutine"
 		if lit != nil {
 			v := litParam(c.pass.Info, lit, i)
 			if v == nil || !c.mayAppend(lit.Body, v, 0) {
 				continue
+			}
+			if at := c.appendTo(lit.Body, v); at != nil {
+				appendAt = at
 			}
 		} else if fn := rule.Callee(c.pass.Info, call); (knowledge.IsWriteMethod(fn) || knowledge.IsReadMethod(fn)) && i == 0 {
 			continue // io.Writer and io.Reader implementations must not retain p
@@ -39,8 +44,14 @@ func (c *aliasCheck) checkGo(g *ast.GoStmt) {
 				continue // the goroutine only reads it, or appends within it
 			}
 		}
+		if lit == nil {
+			if at, name := c.calleeAppend(call, i); at != nil {
+				appendAt, appender = at, name
+			}
+		}
 		c.report(handoff, se, fmt.Sprintf("%s is handed to a goroutine that may append to it while %s is still in use: the append would overwrite the elements after it; %s",
-			c.text(se), c.text(se.X), c.suggest(se)))
+			c.text(se), c.text(se.X), c.suggest(se)),
+			c.handoffChain(se, g, "it is handed to a goroutine here", appendAt, appender, g))
 	}
 	if lit == nil {
 		return
@@ -50,8 +61,13 @@ func (c *aliasCheck) checkGo(g *ast.GoStmt) {
 		if se == nil || !c.inUse(se, g) || !c.mayAppend(lit.Body, v, 0) {
 			continue
 		}
+		var appendAt ast.Node
+		if at := c.appendTo(lit.Body, v); at != nil {
+			appendAt = at
+		}
 		c.report(handoff, se, fmt.Sprintf("%s holds %s and is captured by a goroutine that may append to it while %s is still in use: the append would overwrite the elements after it; %s",
-			id.Name, c.text(se), c.text(se.X), c.suggest(se)))
+			id.Name, c.text(se), c.text(se.X), c.suggest(se)),
+			c.handoffChain(se, id, id.Name+" holds it and is captured by a goroutine here", appendAt, "the goroutine", g))
 	}
 }
 
@@ -160,7 +176,8 @@ func (c *aliasCheck) checkSend(s *ast.SendStmt) {
 			continue
 		}
 		c.report(handoff, se, fmt.Sprintf("%s is sent on a channel while %s is still in use: a receiver that appends to it overwrites the elements after it; %s",
-			c.text(se), c.text(se.X), c.suggest(se)))
+			c.text(se), c.text(se.X), c.suggest(se)),
+			c.handoffChain(se, s, "it is sent on a channel here, where a receiver may append to it", nil, "", s))
 	}
 }
 
@@ -187,11 +204,20 @@ func (c *aliasCheck) checkAppendingCall(call *ast.CallExpr) {
 				// header this way): capping it would make it write nowhere.
 				continue
 			}
-			if k := astx.ArgPosition(call, a); k >= 0 && !c.growsPastLen(call, k, 0) {
+			k := astx.ArgPosition(call, a)
+			if k >= 0 && !c.growsPastLen(call, k, 0) {
 				continue // it appends only into a truncation of it (an in-place filter)
 			}
+			var appendAt ast.Node
+			appender := fn.Name()
+			if k >= 0 {
+				if at, name := c.calleeAppend(call, k); at != nil {
+					appendAt, appender = at, name
+				}
+			}
 			c.report(appendingCallee, se, fmt.Sprintf("%s is passed to %s, which appends to it, while %s is still in use: the append overwrites the elements after it; %s",
-				c.text(se), fn.Name(), c.text(se.X), c.suggest(se)))
+				c.text(se), fn.Name(), c.text(se.X), c.suggest(se)),
+				c.handoffChain(se, call, "it is passed to "+fn.Name()+" here", appendAt, appender, call))
 		}
 	})
 }

@@ -35,16 +35,26 @@ func (c *aliasCheck) checkLoopBase(call *ast.CallExpr) {
 	if flow.IsFresh(info, base) || !flow.IsSliceType(info.TypeOf(base)) || !c.invariantBase(base, loop) {
 		return
 	}
+	c.keptAt = nil
 	if !c.kept(call, loop, 0) {
 		return
 	}
+	keptAt := c.keptAt
 	if !builtinAt(c.pass, "len", call.Pos()) {
 		return
 	}
 	name := c.text(base)
 	fixed := fmt.Sprintf("%s[:len(%s):len(%s)]", name, name, name)
+	related := []rule.Related{
+		varStep(c.fn.VarOf(flow.Root(base)), "%s is declared here, outside the loop, which never reassigns %s", flow.Root(base).Name, name),
+		c.step(call, "each iteration appends to %s here, into the same spare capacity", name),
+	}
+	if keptAt != nil {
+		related = append(related, c.step(keptAt, "the result is kept here, apart from the other iterations' results"))
+	}
+	related = append(related, rule.Related{Pos: loop.Pos(), End: loop.Pos() + token.Pos(len("for")), Message: "the next iteration's append overwrites the last elements of the result kept before"})
 	c.reportFix(sharedBase, call, fmt.Sprintf("%s is appended to in a loop and each result is kept: the results share the spare capacity of %s, so each append overwrites the previous results' last elements; use append(%s, ...)",
-		name, name, fixed), c.capBaseFix(base, fixed))
+		name, name, fixed), c.capBaseFix(base, fixed), related)
 }
 
 // capBaseFix replaces base by base[:len(base):len(base)].
@@ -192,14 +202,19 @@ func (c *aliasCheck) kept(e ast.Expr, loop ast.Node, depth int) bool {
 			}
 			if i := astx.ArgPosition(x, n); i >= 0 {
 				if _, isGo := c.parents[x].(*ast.GoStmt); isGo {
+					c.keptAt = x
 					return true
 				}
 				if s, ok := c.sums.Call(x); ok && (s.Retains | s.Sends).Has(astx.ParamIndex(info, x, i)) {
+					c.keptAt = x
 					return true
 				}
 			}
 			return false
 		case *ast.SendStmt:
+			if x.Value == n {
+				c.keptAt = x
+			}
 			return x.Value == n
 		case *ast.AssignStmt:
 			i := -1
@@ -248,10 +263,19 @@ func (c *aliasCheck) keptIn(lhs ast.Expr, loop ast.Node, wrapped bool, depth int
 			return false
 		}
 		// out = append(out, r): accumulated across iterations.
+		if wrapped && c.keptAt == nil {
+			c.keptAt = lhs
+		}
 		return wrapped
 	case *ast.IndexExpr:
 		// m[k] = r, out[i] = r: one element per iteration.
-		return flow.DeclaredOutside(v, loop) || flow.Indirect(c.pass.Info, x.X)
+		if k := flow.DeclaredOutside(v, loop) || flow.Indirect(c.pass.Info, x.X); k {
+			if c.keptAt == nil {
+				c.keptAt = lhs
+			}
+			return true
+		}
+		return false
 	}
 	return false
 }
@@ -284,7 +308,11 @@ func (c *aliasCheck) checkWithMethod() {
 			name := c.text(base)
 			fixed := fmt.Sprintf("%s[:len(%s):len(%s)]", name, name, name)
 			c.reportFix(sharedBase, call, fmt.Sprintf("%s returns append(%s, ...): the results of calls on the same %s share its spare capacity and overwrite each other; use append(%s, ...)",
-				fd.Name.Name, name, name, fixed), c.capBaseFix(base, fixed))
+				fd.Name.Name, name, name, fixed), c.capBaseFix(base, fixed), []rule.Related{
+				varStep(recv, "%s is the receiver: each call's %s shares one spare capacity", recv.Name(), recv.Name()),
+				c.step(call, "the method appends to %s here and returns the result", name),
+				c.step(ret, "the result is returned here: a second call's append overwrites its last elements"),
+			})
 		}
 		return true
 	})

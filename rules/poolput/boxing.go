@@ -53,7 +53,7 @@ func (c *poolCheck) checkBoxing(s *putSite) {
 			fix = plan.fix
 		}
 	}
-	c.pass.Report(rule.Diagnostic{Check: boxing, Pos: s.arg.Pos(), End: s.arg.End(), Fix: fix, Message: fmt.Sprintf(
+	c.report(s, rule.Diagnostic{Check: boxing, Pos: s.arg.Pos(), End: s.arg.End(), Fix: fix, Message: fmt.Sprintf(
 		"argument should be pointer-like to avoid allocations (SA6002): %s boxes a %s into an interface, which allocates on every Put; pool *%s instead",
 		c.putText(s), types.TypeString(t, types.RelativeTo(c.pass.Pkg)), types.TypeString(t, types.RelativeTo(c.pass.Pkg)))})
 }

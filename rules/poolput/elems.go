@@ -114,6 +114,12 @@ func (c *poolCheck) capBounded(s *putSite) bool {
 
 func (c *poolCheck) checkPointerElems(s *putSite) {
 	info := c.pass.Info
+	if s.pool != nil && c.poolLocal(s.pool) {
+		// A pool created by this call dies with it (and with the
+		// goroutines it starts): what its arrays reference is kept no
+		// longer than the call keeps it anyway.
+		return
+	}
 	if se, ok := ast.Unparen(s.arg).(*ast.SliceExpr); ok && summary.IsEmptied(info, se) {
 		if hasPointerElems(info.TypeOf(se.X)) && !c.cleared(s.fn, se.X, nil, s.anchor.Pos()) {
 			c.reportPointerElems(s, se, nil)

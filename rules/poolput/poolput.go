@@ -27,7 +27,14 @@ goroutine at any moment. Each check below has its own ID and message.`,
 		NotReported: `A deferred Put with "return buf.String()"; a Put without reset when
 every Get resets; Put(b[:0]) of pointer-free elements; len(x) after Put;
 the fmt printer pattern (copy out, field set to nil when oversized, pointer
-put back); an oversized Put when the option is off.`,
+put back); an oversized Put when the option is off. Also: a reset through
+a promoted method (m.Reset() when Put(m.Hash) puts the embedded field) or
+a whole overwrite (*x = T{}); types whose Reset() is a domain operation (it
+has results, or calls out through interfaces or function values); pointer
+elements in a pool created by the function itself; a holder restored by a
+defer registered after the deferred Put (defers run last-in first-out); a
+wrapper that puts its argument only on the paths returning a constant
+bool, after which the caller leaves on that result.`,
 		Example: `  buf := bufPool.Get().(*bytes.Buffer)
   buf.Reset()
   defer bufPool.Put(buf)
@@ -94,7 +101,10 @@ struct value boxes it into an interface, which allocates on every call.
 Fix, only when the pool is an unexported package-level variable whose New,
 every Get and every Put sit in one file and pair up: the pool holds *T,
 each Get keeps the pointer (bp := pool.Get().(*[]byte); b := *bp), each Put
-stores the value back through it (*bp = b[:0]; pool.Put(bp)).`,
+stores the value back through it (*bp = b[:0]; pool.Put(bp)).
+A line where SA6002 is already silenced (//lint:ignore SA6002 reason,
+//nolint:staticcheck) is not reported again: its authors made the call.`,
+		Equivalents: []string{"staticcheck:SA6002"},
 	}
 	oversize = &rule.Check{
 		Name:     "oversize",
@@ -185,13 +195,22 @@ type putSite struct {
 	unfixed    bool // some finding about this Put has no fix
 }
 
-// report records a finding about s.
+// report records a finding about s, with its evidence chain.
 func (c *poolCheck) report(s *putSite, d rule.Diagnostic) {
 	if d.Fix == nil {
 		s.unfixed = true
 	}
+	if len(d.Related) == 0 {
+		d.Related = c.evidence(s, d)
+	}
+	if reportHook != nil {
+		reportHook(d)
+	}
 	c.pass.Report(d)
 }
+
+// reportHook, when set (by tests), sees every diagnostic reported.
+var reportHook func(rule.Diagnostic)
 
 func runPoolPut(p *rule.Pass) {
 	sums := summary.For(p)
@@ -428,4 +447,38 @@ func (c *poolCheck) poolKnown(pi *poolInfo) bool {
 // putText is how messages name the Put: the call as written.
 func (c *poolCheck) putText(s *putSite) string {
 	return rule.ExprText(c.pass.Fset, s.call)
+}
+
+// poolLocal reports whether the pool is a local variable of a function
+// that only ever calls its Get and Put (and sets its New): the pool
+// cannot outlive the call and the closures of that call.
+func (c *poolCheck) poolLocal(pi *poolInfo) bool {
+	v := pi.obj
+	if v.Pkg() != c.pass.Pkg || v.IsField() || flow.IsPackageLevel(v) {
+		return false
+	}
+	for id, obj := range c.pass.Info.Uses {
+		if obj != v {
+			continue
+		}
+		sel, ok := c.parent[id].(*ast.SelectorExpr)
+		if !ok || sel.X != id {
+			return false
+		}
+		switch sel.Sel.Name {
+		case knowledge.PoolGetMethod, knowledge.PoolPutMethod:
+			call, ok := c.parent[sel].(*ast.CallExpr)
+			if !ok || call.Fun != sel {
+				return false
+			}
+		case knowledge.PoolNewField:
+			as, ok := c.parent[sel].(*ast.AssignStmt)
+			if !ok || len(as.Lhs) != 1 || as.Lhs[0] != sel {
+				return false
+			}
+		default:
+			return false
+		}
+	}
+	return true
 }

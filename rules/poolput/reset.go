@@ -40,11 +40,60 @@ func (c *poolCheck) resetFormOf(t types.Type) resetForm {
 	}
 	obj, _, _ := types.LookupFieldOrMethod(t, true, c.pass.Pkg, knowledge.ResetMethod)
 	if fn, ok := obj.(*types.Func); ok {
-		if sig, ok := fn.Type().(*types.Signature); ok && sig.Params().Len() == 0 {
+		if sig, ok := fn.Type().(*types.Signature); ok && sig.Params().Len() == 0 && c.plainReset(fn, sig) {
 			return resetMethod
 		}
 	}
 	return resetNone
+}
+
+// plainReset reports whether the Reset method fn empties its receiver
+// for reuse, as bytes.Buffer's and hash.Hash's do: it has no results (a
+// Reset() error is a domain operation that can fail), and when its body
+// is in this package, it calls no interface method or function value
+// other than resets of its parts (no call out to a storage or a
+// connection). Only such a Reset is a state reset the pooled object
+// lacks, and a fix that can be proposed.
+func (c *poolCheck) plainReset(fn *types.Func, sig *types.Signature) bool {
+	if sig.Results().Len() != 0 {
+		return false
+	}
+	if fn.Pkg() != c.pass.Pkg {
+		return true
+	}
+	info := c.pass.Info
+	for _, f := range c.pass.Files {
+		for _, d := range f.Decls {
+			fd, ok := d.(*ast.FuncDecl)
+			if !ok || fd.Body == nil || info.Defs[fd.Name] != fn {
+				continue
+			}
+			plain := true
+			ast.Inspect(fd.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || !plain {
+					return plain
+				}
+				if tv, ok := info.Types[call.Fun]; ok && (tv.IsType() || tv.IsBuiltin()) {
+					return true
+				}
+				if summary.ResetOf(info, call) != nil {
+					return true
+				}
+				callee := rule.Callee(info, call)
+				if callee == nil {
+					plain = false // a function value
+					return false
+				}
+				if csig, ok := callee.Type().(*types.Signature); ok && csig.Recv() != nil && types.IsInterface(csig.Recv().Type()) {
+					plain = false // dynamic: anything may happen
+				}
+				return plain
+			})
+			return plain
+		}
+	}
+	return true
 }
 
 func (c *poolCheck) checkReset(s *putSite) {
@@ -136,8 +185,14 @@ func (c *poolCheck) resetBeforePut(s *putSite) bool {
 		if found || n == nil || (!s.deferred && n.Pos() >= s.call.Pos()) {
 			return false
 		}
-		if x := summary.ResetOf(info, n); x != nil && c.isPooled(s, x) {
+		if x := summary.ResetOf(info, n); x != nil && (c.isPooled(s, x) || c.resetsPromoted(s, n, x)) {
 			found = true
+		}
+		if as, ok := n.(*ast.AssignStmt); ok && as.Tok == token.ASSIGN && len(as.Lhs) == 1 && len(as.Rhs) == 1 {
+			// *x = T{}: the whole object is overwritten.
+			if st, ok := ast.Unparen(as.Lhs[0]).(*ast.StarExpr); ok && c.isPooled(s, st.X) && !c.aliases(s, as.Rhs[0], 0) {
+				found = true
+			}
 		}
 		if call, ok := n.(*ast.CallExpr); ok {
 			if sum, ok := c.sums.Call(call); ok && sum.Resets != 0 {
@@ -348,4 +403,53 @@ func (c *poolCheck) enclosingDecl(n ast.Node) ast.Node {
 		}
 	}
 	return nil
+}
+
+// resetsPromoted reports whether the reset call n (x.Reset(), x its
+// receiver expression) resets the put object through embedded fields: the
+// method is promoted from an embedded field of x's type and the object put
+// back is that field (m.Reset() is m.Hash.Reset() when hash.Hash is
+// embedded, and Put(m.Hash) then puts a reset hash).
+func (c *poolCheck) resetsPromoted(s *putSite, n ast.Node, x ast.Expr) bool {
+	call, ok := n.(*ast.CallExpr)
+	if !ok {
+		return false
+	}
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	ms := c.pass.Info.Selections[sel]
+	if ms == nil || len(ms.Index()) < 2 {
+		return false
+	}
+	path := ms.Index()[:len(ms.Index())-1] // the embedded fields walked
+	// s.obj must be x.F1...Fk with F1..Fk a prefix of path.
+	var fields []ast.Expr
+	e := ast.Unparen(s.obj)
+	for {
+		fs, ok := e.(*ast.SelectorExpr)
+		if !ok {
+			break
+		}
+		fsel := c.pass.Info.Selections[fs]
+		if fsel == nil || fsel.Kind() != types.FieldVal || len(fsel.Index()) != 1 {
+			return false
+		}
+		fields = append([]ast.Expr{fs}, fields...)
+		e = ast.Unparen(fs.X)
+	}
+	if len(fields) == 0 || len(fields) > len(path) {
+		return false
+	}
+	for i, f := range fields {
+		if c.pass.Info.Selections[f.(*ast.SelectorExpr)].Index()[0] != path[i] {
+			return false
+		}
+	}
+	if !astx.SameLocation(c.pass.Info, e, x) {
+		return false
+	}
+	id := flow.Root(e)
+	return id != nil && s.fn.VarOf(id) == s.root && s.sameDef(s.fn.Reaching(s.root, id.Pos()))
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 )
 
@@ -51,7 +52,7 @@ func (c *poolCheck) checkUse(s *putSite) {
 			}
 			timing := c.timing(s, n)
 			for i, lhs := range n.Lhs {
-				if timing == beforePut && c.storeKilled(s, lhs) {
+				if timing == beforePut && (c.storeKilled(s, lhs) || c.restoredByLaterDefer(s, n, lhs)) {
 					continue // the holder is cleared or reassigned before the Put
 				}
 				if timing != notOnPath && c.isSink(s, lhs) {
@@ -193,7 +194,9 @@ func (c *poolCheck) reportEscape(s *putSite, leaf ast.Expr, timing escapeTiming,
 		msg = fmt.Sprintf("%s is %s, but %s gives %s back to the pool%s: the pool's next user overwrites that memory; %s a copy",
 			text, how, c.deferredText(s), s.objText, when, verb)
 	}
-	c.report(s, rule.Diagnostic{Check: useAfterPut, Pos: leaf.Pos(), End: leaf.End(), Message: msg, Fix: fix})
+	d := rule.Diagnostic{Check: useAfterPut, Pos: leaf.Pos(), End: leaf.End(), Message: msg, Fix: fix}
+	d.Related = c.evidenceWith(s, d, how, leaf)
+	c.report(s, d)
 }
 
 func (c *poolCheck) deferredText(s *putSite) string {
@@ -288,9 +291,21 @@ func (c *poolCheck) retainingCall(s *putSite, call *ast.CallExpr) {
 		}
 	}
 	held := holder != nil && c.heldByPooled(s, holder)
+	// io.Reader's Read (and ReadAt) and io.Writer's Write: "Implementations
+	// must not retain p". A summary of the code that says otherwise is
+	// path-insensitive (a view stored on one path and reset before
+	// returning); the contract is the better evidence.
+	callee := rule.Callee(c.pass.Info, call)
+	ioContract := knowledge.IsReadMethod(callee) || knowledge.IsWriteMethod(callee)
 	sum.Retains.Each(func(i int) {
 		if held && i >= 0 {
 			return // kept by a part of the pooled object: it goes back with it
+		}
+		if ioContract && i == 0 {
+			return
+		}
+		if c.keptOnlyByLocalHolder(s, call, holder, i) {
+			return // kept in a local object that is gone when the Put happens
 		}
 		for _, a := range c.sums.Arg(call, i) {
 			c.escapes(s, a, timing, how, "pass")
@@ -429,4 +444,73 @@ func (c *poolCheck) harmlessUse(s *putSite, e ast.Expr) bool {
 		}
 	}
 	return false
+}
+
+// restoredByLaterDefer reports whether the store into lhs made by stmt is
+// undone before a deferred Put runs: a defer registered after the Put's
+// defer (defers run last-in first-out) and right after the store (no
+// return in between) whose function assigns lhs again, unconditionally
+// (origWriter := mw.w; mw.w = buf; defer func() { mw.w = origWriter }()).
+func (c *poolCheck) restoredByLaterDefer(s *putSite, stmt ast.Stmt, lhs ast.Expr) bool {
+	if !s.deferred || s.unit == nil {
+		return false
+	}
+	list := flow.StmtList(c.parent[stmt])
+	at := -1
+	for i, st := range list {
+		if st == stmt {
+			at = i
+		}
+	}
+	if at < 0 {
+		return false
+	}
+	for _, st := range list[at+1:] {
+		ds, ok := st.(*ast.DeferStmt)
+		if !ok {
+			if containsExit(st) {
+				return false // a return before the restoring defer is registered
+			}
+			continue
+		}
+		if !c.flowsTo(s.anchor, ds) {
+			continue // registered before the Put's defer: it runs after it
+		}
+		lit, ok := ast.Unparen(ds.Call.Fun).(*ast.FuncLit)
+		if !ok || len(ds.Call.Args) != 0 {
+			continue
+		}
+		for _, bs := range lit.Body.List {
+			as, ok := bs.(*ast.AssignStmt)
+			if !ok || as.Tok != token.ASSIGN || len(as.Lhs) != len(as.Rhs) {
+				continue
+			}
+			for i, l := range as.Lhs {
+				if astx.SameLocation(c.pass.Info, l, lhs) && !c.aliases(s, as.Rhs[i], 0) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// containsExit reports whether statement st may leave the function: a
+// return, or a call of panic.
+func containsExit(st ast.Stmt) bool {
+	found := false
+	ast.Inspect(st, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			found = true
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(n.Fun).(*ast.Ident); ok && id.Name == "panic" {
+				found = true
+			}
+		}
+		return !found
+	})
+	return found
 }

@@ -8,11 +8,13 @@ package poolput
 
 import (
 	"go/ast"
+	"go/constant"
 	"go/token"
 	"go/types"
 
 	"golang.org/x/tools/go/ssa"
 
+	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
 	"github.com/gofixslice/gofixslice/rules/internal/vflow"
 )
@@ -51,6 +53,9 @@ func (c *poolCheck) initSSA(s *putSite) {
 	}
 	if v == nil || ss.instr == nil {
 		return
+	}
+	if at := c.conditionalPut(s, ss.instr); at != nil {
+		ss.instr = at
 	}
 	ss.value = v
 	for _, o := range c.vf.Origins(v) {
@@ -390,4 +395,112 @@ func isTestifyNilCheck(info *types.Info, call *ast.CallExpr) bool {
 		return true
 	}
 	return false
+}
+
+// conditionalPut moves the Put of a call to a wrapper that puts its
+// argument only on the paths where it returns a known boolean (flushTx
+// puts w and returns true, or keeps it and returns false) onto the branch
+// the caller takes on that result: the object is given back only there.
+// Returns the first instruction of that branch, or nil.
+func (c *poolCheck) conditionalPut(s *putSite, in ssa.Instruction) ssa.Instruction {
+	call, ok := in.(*ssa.Call)
+	if !ok || s.direct || s.deferred {
+		return nil
+	}
+	callee := call.Call.StaticCallee()
+	if callee == nil || callee.Pkg != c.vf.SSA || len(callee.Blocks) == 0 {
+		return nil
+	}
+	when, ok := c.putsOnlyWhen(callee, 0)
+	if !ok {
+		return nil
+	}
+	b := call.Block()
+	br, ok := b.Instrs[len(b.Instrs)-1].(*ssa.If)
+	if !ok || len(b.Succs) != 2 {
+		return nil
+	}
+	cond := br.Cond
+	if u, ok := cond.(*ssa.UnOp); ok && u.Op == token.NOT {
+		cond, when = u.X, !when
+	}
+	if cond != ssa.Value(call) {
+		return nil
+	}
+	succ := b.Succs[1] // the false branch
+	if when {
+		succ = b.Succs[0]
+	}
+	if len(succ.Instrs) == 0 {
+		return nil
+	}
+	return succ.Instrs[0]
+}
+
+// putsOnlyWhen reports the boolean fn returns on every path after any Put
+// it makes (a direct Put, or a call of a function of the module that puts
+// an argument): its Puts happen only when it returns that value. fn
+// returns a single bool.
+func (c *poolCheck) putsOnlyWhen(fn *ssa.Function, depth int) (when, ok bool) {
+	res := fn.Signature.Results()
+	if res.Len() != 1 || !types.Identical(res.At(0).Type().Underlying(), types.Typ[types.Bool]) || depth > 2 {
+		return false, false
+	}
+	var rets []*ssa.Return
+	var puts []ssa.Instruction
+	for _, b := range fn.Blocks {
+		for _, in := range b.Instrs {
+			switch in := in.(type) {
+			case *ssa.Return:
+				rets = append(rets, in)
+			case *ssa.Defer, *ssa.Go:
+				if c.callPuts(in.(ssa.CallInstruction)) {
+					return false, false // a Put at exit or in another goroutine
+				}
+			case *ssa.Call:
+				if c.callPuts(in) {
+					puts = append(puts, in)
+				}
+			}
+		}
+	}
+	if len(puts) == 0 {
+		return false, false
+	}
+	seen := false
+	for _, p := range puts {
+		for _, r := range rets {
+			if !c.vf.Reaches(p, r, nil) {
+				continue
+			}
+			k, isConst := r.Results[0].(*ssa.Const)
+			if !isConst || k.Value == nil || k.Value.Kind() != constant.Bool {
+				return false, false
+			}
+			v := constant.BoolVal(k.Value)
+			if seen && v != when {
+				return false, false
+			}
+			when, seen = v, true
+		}
+	}
+	return when, seen
+}
+
+// callPuts reports whether a call puts something into a sync.Pool:
+// (*sync.Pool).Put, or a function whose summary puts an argument.
+func (c *poolCheck) callPuts(call ssa.CallInstruction) bool {
+	callee := call.Common().StaticCallee()
+	if callee == nil {
+		return false
+	}
+	obj, ok := callee.Object().(*types.Func)
+	if !ok {
+		return false
+	}
+	if knowledge.IsPoolPut(obj) {
+		return true
+	}
+	sum, ok := c.sums.Func(obj)
+	return ok && sum.Puts != 0
 }

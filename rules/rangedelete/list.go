@@ -55,6 +55,11 @@ func (c *check) checkListLoop(l *loop) {
 			Pos: rm.Pos(), End: rm.End(),
 			Message: fmt.Sprintf("%s.Remove(%s) clears %s's links, so %s = %s.%s() ends the loop after the first removal", l, e, e, e, e, ll.step),
 			Fix:     c.listFix(ll),
+			Related: []rule.Related{
+				{Pos: ll.init.Pos(), End: ll.init.End(), Message: fmt.Sprintf("the loop starts at %s here", c.str(ll.init.Rhs[0]))},
+				{Pos: rm.Pos(), End: rm.End(), Message: fmt.Sprintf("%s is removed here, which sets its links to nil", e)},
+				{Pos: ll.post.Pos(), End: ll.post.End(), Message: fmt.Sprintf("%s.%s() is then nil, and the loop ends here", e, ll.step)},
+			},
 		})
 		return
 	}

@@ -68,6 +68,10 @@ func (c *check) checkClearLoop(l *loop, rs *ast.RangeStmt, key *types.Var) bool 
 	c.pass.Report(rule.Diagnostic{Check: mapClear,
 		Pos: rs.Pos(), End: rs.End(),
 		Message: fmt.Sprintf("this loop deletes every key of %s; use clear(%s)", m, m),
+		Related: []rule.Related{
+			{Pos: rs.X.Pos(), End: rs.X.End(), Message: fmt.Sprintf("the loop ranges over every key of %s here", m)},
+			{Pos: call.Pos(), End: call.End(), Message: "and deletes each one here, which is all the loop does"},
+		},
 		Fix: &rule.Fix{Message: "use clear", Edit: func(fc *rule.FixContext) error {
 			loopD, ok1 := fc.Dst(rs).(*dst.RangeStmt)
 			x, ok2 := fc.Dst(rs.X).(dst.Expr)
@@ -124,6 +128,11 @@ func (c *check) checkMapInserts(l *loop, rs *ast.RangeStmt, key *types.Var) {
 			c.pass.Report(rule.Diagnostic{Check: mapInsert,
 				Pos: n.Pos(), End: n.End(),
 				Message: fmt.Sprintf("%s may add a key to %s while ranging over it; whether the loop visits an added key is unspecified: collect new entries and add them after the loop", c.str(ix), c.str(rs.X)),
+				Related: []rule.Related{
+					{Pos: rs.X.Pos(), End: rs.X.End(), Message: fmt.Sprintf("the loop ranges over %s here", c.str(rs.X))},
+					{Pos: n.Pos(), End: n.End(), Message: fmt.Sprintf("a key that may be new is stored into %s here", c.str(rs.X))},
+					{Pos: rs.For, End: rs.For + token.Pos(len("for")), Message: "the loop goes on to the next key here, which may or may not be the added one"},
+				},
 			})
 			break
 		}

@@ -53,7 +53,7 @@ func (c *check) checkSliceLoop(l *loop) {
 		if !g.ReachesNextIteration(l.stmt, at) {
 			continue
 		}
-		d := rule.Diagnostic{Check: sliceCheck, Pos: r.stmt.Pos(), End: r.stmt.End(), Message: c.sliceMessage(sl, r)}
+		d := rule.Diagnostic{Check: sliceCheck, Pos: r.stmt.Pos(), End: r.stmt.End(), Message: c.sliceMessage(sl, r), Related: c.sliceEvidence(sl, r)}
 		if len(removals) == 1 {
 			d.Fix = c.sliceFix(sl, r)
 		}
@@ -72,6 +72,30 @@ func (c *check) sliceMessage(sl *sliceLoop, r sliceRemoval) string {
 		msg += fmt.Sprintf("; %s-- does not rewind a range loop", i)
 	}
 	return msg
+}
+
+// sliceEvidence is the chain of a removal: the loop's walk over s, the
+// removal that shifts the next element into s[i], and the step of i that
+// passes over it.
+func (c *check) sliceEvidence(sl *sliceLoop, r sliceRemoval) []rule.Related {
+	s, i := c.str(sl.s), sl.idx.Name()
+	var out []rule.Related
+	if sl.index {
+		cond := sl.stmt.(*ast.ForStmt).Cond
+		out = append(out, rule.Related{Pos: cond.Pos(), End: cond.End(), Message: fmt.Sprintf("the loop walks %s by index up to len(%s) here", s, s)})
+	} else {
+		out = append(out, rule.Related{Pos: sl.s.Pos(), End: sl.s.End(), Message: fmt.Sprintf("the loop ranges over %s here, with the length %s had when it started", s, s)})
+	}
+	out = append(out, rule.Related{Pos: r.stmt.Pos(), End: r.stmt.End(), Message: fmt.Sprintf("%s[%s] is removed here: the next element shifts into %s[%s]", s, i, s, i)})
+	if sl.index {
+		post := sl.stmt.(*ast.ForStmt).Post
+		return append(out, rule.Related{Pos: post.Pos(), End: post.End(), Message: fmt.Sprintf("%s advances here, past the element shifted into %s[%s]", i, s, i)})
+	}
+	if r.dec != nil {
+		out = append(out, rule.Related{Pos: r.dec.Pos(), End: r.dec.End(), Message: fmt.Sprintf("%s-- changes the copy the body sees, not the range loop's counter", i)})
+	}
+	key := sl.stmt.(*ast.RangeStmt).Key
+	return append(out, rule.Related{Pos: key.Pos(), End: key.End(), Message: fmt.Sprintf("the loop advances %s here, past the element shifted into %s[%s]", i, s, i)})
 }
 
 // matchSliceLoop recognises the loop shapes of the rule.

@@ -191,7 +191,7 @@ func (c *secretCheck) checkKey(kc *keyCandidate) {
 		what = "a secret"
 	}
 	msg := fmt.Sprintf("%s holds %s that this function allocated and drops without zeroing it: the bytes stay in memory after it returns; clear it after its last use", kc.v.Name(), what)
-	c.pass.Report(rule.Diagnostic{Check: ownedKey, Pos: kc.id.Pos(), End: kc.id.End(), Message: msg, Fix: c.keyFix(kc, uses)})
+	c.pass.Report(rule.Diagnostic{Check: ownedKey, Pos: kc.id.Pos(), End: kc.id.End(), Message: msg, Fix: c.keyFix(kc, uses), Related: c.keyEvidence(kc, uses)})
 }
 
 // refersTo reports whether statement s mentions variable v.

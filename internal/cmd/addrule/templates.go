@@ -51,8 +51,13 @@ func run(p *rule.Pass) {
 			a, ok1 := call.Args[0].(*ast.Ident)
 			b, ok2 := call.Args[1].(*ast.Ident)
 			if ok1 && ok2 && p.Info.Uses[a] != nil && p.Info.Uses[a] == p.Info.Uses[b] {
+				// Related is the evidence chain, in order, one line a step.
 				p.Report(rule.Diagnostic{Check: selfCopy, Pos: call.Pos(), End: call.End(),
-					Message: fmt.Sprintf("copy(%s, %s) copies %s onto itself and does nothing", a.Name, b.Name, a.Name)})
+					Message: fmt.Sprintf("copy(%s, %s) copies %s onto itself and does nothing", a.Name, b.Name, a.Name),
+					Related: []rule.Related{
+						{Pos: a.Pos(), End: a.End(), Message: a.Name + " is the destination here"},
+						{Pos: b.Pos(), End: b.End(), Message: "and the same " + b.Name + " is the source here"},
+					}})
 			}
 			return true
 		})
@@ -109,6 +114,10 @@ func Refresh(buf, src []byte) int {
 }
 -- findings --
 a.go:5:9: RULEID/self: copy(buf, buf) copies buf onto itself and does nothing
+-- evidence --
+a.go:5:9
+	a.go:5:14: buf is the destination
+	a.go:5:19: the same buf is the source
 `
 
 const negativeTemplate = `Distinct slices, and a shift within one slice: not reported.

@@ -358,6 +358,22 @@ func (t *Table) analyze(f *flow.Func) Summary {
 		}
 		return p
 	}
+	// selfStore is the parameter whose own memory lhs is in: storing p
+	// there (p.w.r = p, as fasthttp's Request.BodyWriter does) keeps p
+	// only as long as p is kept anyway.
+	selfStore := func(lhs ast.Expr) Params {
+		if ast.Unparen(lhs) == ast.Expr(flow.Root(lhs)) {
+			return 0 // the parameter variable itself is reassigned
+		}
+		if root := flow.Root(lhs); root != nil {
+			if v, ok := info.Uses[root].(*types.Var); ok {
+				if i, ok := index[v]; ok {
+					return bit(i)
+				}
+			}
+		}
+		return 0
+	}
 	var s Summary
 	ast.Inspect(f.Decl.Body, func(n ast.Node) bool {
 		switch n := n.(type) {
@@ -367,7 +383,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 			}
 			for i, lhs := range n.Lhs {
 				if t.isSink(f, lhs) {
-					if p := stored(n.Rhs[i]); p != 0 {
+					if p := stored(n.Rhs[i]) &^ selfStore(lhs); p != 0 {
 						if HeldDuringCall(info, f, lhs, n) {
 							s.Holds |= p
 						} else {

@@ -115,18 +115,9 @@ func build(fset *token.FileSet, files []*ast.File, pkg *types.Package, info *typ
 		}
 	}()
 	prog := ssa.NewProgram(fset, mode)
-	created := map[*types.Package]bool{}
-	var createAll func([]*types.Package)
-	createAll = func(pkgs []*types.Package) {
-		for _, q := range pkgs {
-			if !created[q] {
-				created[q] = true
-				prog.CreatePackage(q, nil, nil, true)
-				createAll(q.Imports())
-			}
-		}
+	for _, q := range ssaImports(pkg, info) {
+		prog.CreatePackage(q, nil, nil, true)
 	}
-	createAll(pkg.Imports())
 	p.SSA = prog.CreatePackage(pkg, files, info, false)
 	p.SSA.Build()
 	p.collect()
