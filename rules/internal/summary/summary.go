@@ -351,6 +351,21 @@ func (t *Table) analyze(f *flow.Func) Summary {
 		}
 		return p
 	}
+	// itself returns the parameters that e is, or a re-slice of: not the
+	// ones a wrapper built from them holds. A function that puts a wrapper
+	// holding its argument (net/http's readRequest puts the
+	// textproto.Reader wrapping its *bufio.Reader) does not put the
+	// argument: the pool's next user overwrites the wrapper's fields, not
+	// the argument's memory.
+	itself := func(e ast.Expr) Params {
+		var p Params
+		for _, o := range f.Origins(e, noViews) {
+			if i, ok := index[o.Var]; ok && o.Kind == flow.OriginParam {
+				p |= bit(i)
+			}
+		}
+		return p
+	}
 	stored := func(e ast.Expr) Params {
 		var p Params
 		for _, v := range flow.Stored(info, e) {
@@ -431,7 +446,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				return true
 			}
 			if knowledge.IsPoolPut(rule.Callee(info, n)) && len(n.Args) == 1 {
-				s.Puts |= from(n.Args[0])
+				s.Puts |= itself(n.Args[0])
 				return true
 			}
 			if x := ResetOf(info, n); x != nil {
@@ -457,7 +472,7 @@ func (t *Table) analyze(f *flow.Func) Summary {
 				set Params
 				dst *Params
 				fn  func(ast.Expr) Params
-			}{{retains, &s.Retains, stored}, {holds, &s.Holds, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, from}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
+			}{{retains, &s.Retains, stored}, {holds, &s.Holds, stored}, {cs.Sends, &s.Sends, stored}, {cs.Appends, &s.Appends, from}, {cs.Puts, &s.Puts, itself}, {cs.Opaque, &s.Opaque, stored}, {cs.Resets, &s.Resets, from}} {
 				which.set.Each(func(i int) {
 					for _, a := range t.Arg(n, i) {
 						*which.dst |= which.fn(a)
@@ -801,3 +816,6 @@ func (t *Table) isSink(f *flow.Func, lhs ast.Expr) bool {
 	}
 	return f.IsParam(v) && flow.Indirect(t.pass.Info, lhs)
 }
+
+// noViews follows no call: only the value itself, re-sliced or converted.
+func noViews(*ast.CallExpr) []ast.Expr { return nil }
