@@ -207,11 +207,14 @@ func (s *pkgState) propagate(sums *summary.Table, decls map[*types.Func]*ast.Fun
 						continue
 					}
 					src := c.transient(a, 0)
-					if src == nil {
+					if src == nil || (src.kind == kindReadBuf && src.loop != nil && flow.Within(call, src.loop) && c.refreshedAfter(src, call)) {
+						// A read buffer the loop replaces with fresh
+						// storage after the call is not overwritten.
 						continue
 					}
 					p := *src
 					p.asyncOnly, p.at, p.loop = true, nil, nil
+					p.guards = c.receiverGuards(call, fd)
 					p.via = append(append([]viaStep(nil), src.via...), viaStep{call.Pos(), call.End(), "passed to " + callee.Name() + " here"})
 					s.params[pv] = &p
 					next = append(next, s.check(sums, fd))
@@ -255,4 +258,99 @@ func (c *transientCheck) synchronousSend(s *ast.SendStmt) bool {
 		return !found
 	})
 	return found
+}
+
+// guard is a condition known at a statement: its text and whether it
+// holds there.
+type guard struct {
+	text string
+	val  bool
+}
+
+// guardsAt returns the conditions that hold where n runs in f's body: the
+// conditions of the if statements enclosing it (true in the then branch,
+// false in the else), split at &&, and those of the earlier if statements
+// of an enclosing block whose then branch always leaves (return, panic):
+// false after them.
+func guardsAt(f *ast.FuncDecl, parents map[ast.Node]ast.Node, n ast.Node) []guard {
+	var out []guard
+	var conj func(e ast.Expr, val bool)
+	conj = func(e ast.Expr, val bool) {
+		e = ast.Unparen(e)
+		if u, ok := e.(*ast.UnaryExpr); ok && u.Op == token.NOT {
+			conj(u.X, !val)
+			return
+		}
+		if b, ok := e.(*ast.BinaryExpr); ok && ((b.Op == token.LAND && val) || (b.Op == token.LOR && !val)) {
+			conj(b.X, val)
+			conj(b.Y, val)
+			return
+		}
+		out = append(out, guard{types.ExprString(e), val})
+	}
+	for cur := n; cur != nil && cur != f.Body; cur = parents[cur] {
+		switch p := parents[cur].(type) {
+		case *ast.IfStmt:
+			if cur == p.Body {
+				conj(p.Cond, true)
+			} else if cur == p.Else {
+				conj(p.Cond, false)
+			}
+		case *ast.BlockStmt:
+			for _, st := range p.List {
+				if st.Pos() >= cur.Pos() {
+					break
+				}
+				if is, ok := st.(*ast.IfStmt); ok && is.Else == nil && len(is.Body.List) > 0 {
+					switch last := is.Body.List[len(is.Body.List)-1].(type) {
+					case *ast.ReturnStmt:
+						conj(is.Cond, false)
+					case *ast.ExprStmt:
+						if call, ok := last.X.(*ast.CallExpr); ok {
+							if id, ok := call.Fun.(*ast.Ident); ok && id.Name == "panic" {
+								conj(is.Cond, false)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return out
+}
+
+// receiverGuards returns the conditions on the caller's receiver-rooted
+// values (w.isNotConcurrent(), w.closed) that hold at a method call,
+// renamed to the callee's receiver: the callee sees the same object.
+func (c *transientCheck) receiverGuards(call *ast.CallExpr, callee *ast.FuncDecl) []guard {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || callee.Recv == nil || len(callee.Recv.List) != 1 || len(callee.Recv.List[0].Names) != 1 {
+		return nil
+	}
+	from := types.ExprString(sel.X) + "."
+	to := callee.Recv.List[0].Names[0].Name + "."
+	var out []guard
+	for _, g := range guardsAt(c.fn.Decl, c.fn.Parents(), call) {
+		if len(g.text) > len(from) && g.text[:len(from)] == from {
+			out = append(out, guard{to + g.text[len(from):], g.val})
+		}
+	}
+	return out
+}
+
+// infeasible reports whether a view a caller passed under its guards
+// cannot reach n: a condition on the same object holds there with the
+// opposite value.
+func (c *transientCheck) infeasible(src *transientSource, n ast.Node) bool {
+	if len(src.guards) == 0 {
+		return false
+	}
+	for _, g := range guardsAt(c.fn.Decl, c.fn.Parents(), n) {
+		for _, h := range src.guards {
+			if g.text == h.text && g.val != h.val {
+				return true
+			}
+		}
+	}
+	return false
 }

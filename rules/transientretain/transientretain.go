@@ -129,6 +129,9 @@ type transientSource struct {
 	// of a reused field, or a parameter given a view by a caller.
 	asyncOnly bool
 	write     *fieldWrite // kindReusedField: the in-place write
+	// guards: conditions on the callee's receiver that held at the call
+	// that passed the view (a parameter's source).
+	guards []guard
 }
 
 type viaStep struct {
@@ -641,6 +644,9 @@ func (c *transientCheck) checkRetainingCall(call *ast.CallExpr) {
 
 func (c *transientCheck) report(val ast.Expr, src *transientSource, how string, holder ...ast.Node) {
 	if src.asyncOnly && how != "sent on a channel" && how != "handed to a goroutine" {
+		return
+	}
+	if len(holder) > 0 && holder[0] != nil && c.infeasible(src, holder[0]) {
 		return
 	}
 	at, kept := val, how
