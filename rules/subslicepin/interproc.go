@@ -547,6 +547,12 @@ func (c *pinCheck) trace(v ssa.Value, depth int) []hit {
 				}
 				for _, i := range sortedKeys(rs.Views) {
 					vs := rs.Views[i]
+					if refillsArg(call, i) {
+						// z.body, err = r.ReadBytes(z.body): a part of what
+						// the location already held goes back into it;
+						// nothing is kept that was not kept before.
+						continue
+					}
 					for _, h := range c.trace(argAt(call, i), depth+1) {
 						if vs.Part {
 							h.part, h.cutAt, h.cutPos, h.cutExpr = true, vs.CutAt, vs.cutPos, vs.cutExpr
@@ -1398,4 +1404,39 @@ func describeSrc(h hit) string {
 		s += " (" + h.srcAt + ")"
 	}
 	return s
+}
+
+// refillsArg reports whether argument i of call is loaded from a location
+// into which the call's first result is stored back (x.f = g(x.f), also
+// as x.f, err = g(x.f)).
+func refillsArg(call *ssa.Call, i int) bool {
+	load, ok := argAt(call, i).(*ssa.UnOp)
+	if !ok || load.Op != token.MUL {
+		return false
+	}
+	results := []ssa.Value{call}
+	for _, r := range *call.Referrers() {
+		if ex, ok := r.(*ssa.Extract); ok && ex.Index == 0 {
+			results = append(results, ex)
+		}
+	}
+	for _, res := range results {
+		for _, r := range *res.Referrers() {
+			if st, ok := r.(*ssa.Store); ok && st.Val == res && sameAddr(st.Addr, load.X) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// sameAddr reports whether two addresses are the same location: the same
+// value, or the same field of the same address.
+func sameAddr(a, b ssa.Value) bool {
+	if a == b {
+		return true
+	}
+	fa, ok1 := a.(*ssa.FieldAddr)
+	fb, ok2 := b.(*ssa.FieldAddr)
+	return ok1 && ok2 && fa.Field == fb.Field && sameAddr(fa.X, fb.X)
 }
