@@ -259,6 +259,11 @@ func (c *pinCheck) bounded(call *ast.CallExpr, a ast.Expr) (int64, bool) {
 			}
 		}
 	}
+	if n, ok := c.rangeBound(a, 0); ok {
+		// The value's own range: a length read from two bytes
+		// (int(b[0])<<8 | int(b[1])) is at most 65535.
+		return n, true
+	}
 	v := c.fn.VarOf(a)
 	if v == nil {
 		return 0, false
@@ -356,6 +361,97 @@ func (c *pinCheck) guard(cond ast.Expr, v *types.Var) (int64, bool) {
 		return n, true
 	case token.LSS:
 		return n - 1, true
+	}
+	return 0, false
+}
+
+// rangeBound returns an upper bound of the non-negative integer e from
+// the ranges of the values it is computed from: constants, conversions of
+// small unsigned integers (a byte is at most 255), shifts by constants,
+// |, &, + and locals defined once from such an expression.
+func (c *pinCheck) rangeBound(e ast.Expr, depth int) (int64, bool) {
+	if depth > 6 {
+		return 0, false
+	}
+	if n, ok := c.constInt(e); ok {
+		return n, n >= 0
+	}
+	info := c.pass.Info
+	if n, ok := unsignedMax(info.TypeOf(e)); ok {
+		return n, true
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.CallExpr:
+		if tv, ok := info.Types[x.Fun]; ok && tv.IsType() && len(x.Args) == 1 {
+			if n, ok := unsignedMax(info.TypeOf(x.Args[0])); ok {
+				return n, true // widening an unsigned value keeps its range
+			}
+			return c.rangeBound(x.Args[0], depth+1)
+		}
+	case *ast.BinaryExpr:
+		l, lok := c.rangeBound(x.X, depth+1)
+		if x.Op == token.AND {
+			r, rok := c.rangeBound(x.Y, depth+1)
+			switch {
+			case lok && rok:
+				return min(l, r), true
+			case lok:
+				return l, true
+			case rok:
+				return r, true
+			}
+			return 0, false
+		}
+		r, rok := c.rangeBound(x.Y, depth+1)
+		if !lok || !rok || l >= 1<<40 || r >= 1<<40 {
+			return 0, false
+		}
+		switch x.Op {
+		case token.SHL:
+			if r > 40 {
+				return 0, false
+			}
+			return l << r, true
+		case token.SHR:
+			return l, true
+		case token.OR, token.XOR:
+			n := max(l, r)
+			m := int64(1)
+			for m <= n {
+				m <<= 1
+			}
+			return m - 1, true
+		case token.ADD:
+			return l + r, true
+		}
+	case *ast.Ident:
+		v := c.fn.VarOf(x)
+		if v == nil || c.fn.IsParam(v) {
+			return 0, false
+		}
+		defs := c.fn.Defs(v)
+		if len(defs) != 1 || defs[0].RHS == nil || defs[0].Tuple {
+			return 0, false
+		}
+		return c.rangeBound(defs[0].RHS, depth+1)
+	}
+	return 0, false
+}
+
+// unsignedMax is the largest value of a small unsigned integer type.
+func unsignedMax(t types.Type) (int64, bool) {
+	if t == nil {
+		return 0, false
+	}
+	b, ok := t.Underlying().(*types.Basic)
+	if !ok {
+		return 0, false
+	}
+	switch b.Kind() {
+	case types.Uint8:
+		return 1<<8 - 1, true
+	case types.Uint16:
+		return 1<<16 - 1, true
 	}
 	return 0, false
 }
