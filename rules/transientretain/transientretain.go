@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofixslice/gofixslice/knowledge"
 	"github.com/gofixslice/gofixslice/rewrite/rule"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"github.com/gofixslice/gofixslice/rules/internal/flow"
 	"github.com/gofixslice/gofixslice/rules/internal/summary"
 )
@@ -245,11 +246,11 @@ func (c *transientCheck) prepare() {
 				c.mutations[v] = append(c.mutations[v], call.Pos())
 			}
 		}
-		for _, a := range call.Args {
+		for i, a := range call.Args {
 			if u, ok := ast.Unparen(a).(*ast.UnaryExpr); ok && u.Op == token.AND {
 				a = u.X
 			}
-			if v := c.fn.VarOf(a); v != nil && knowledge.IsBytesBuffer(v.Type()) {
+			if v := c.fn.VarOf(a); v != nil && knowledge.IsBytesBuffer(v.Type()) && !readOnlyParam(info, call, i) {
 				c.mutations[v] = append(c.mutations[v], call.Pos())
 			}
 		}
@@ -708,4 +709,32 @@ func (c *transientCheck) message(val ast.Expr, src *transientSource, how string)
 		return fmt.Sprintf("%s is overwritten by %s but is %s; copy it", name, until, how)
 	}
 	return fmt.Sprintf("%s is %s, but it aliases %s, which %s overwrites; copy it", name, how, rule.ExprText(c.pass.Fset, src.expr), until)
+}
+
+// readOnlyParam reports whether argument i of call is passed as an
+// interface whose methods only read (io.Reader, io.ByteReader,
+// io.WriterTo...): the callee sees a bytes.Buffer only through them, and
+// reading a Buffer never overwrites its bytes (compress/flate's example
+// reads the same buffer twice through flate.NewReaderDict).
+func readOnlyParam(info *types.Info, call *ast.CallExpr, i int) bool {
+	sig, ok := info.TypeOf(call.Fun).Underlying().(*types.Signature)
+	if !ok || call.Ellipsis.IsValid() {
+		return false
+	}
+	j := astx.ParamIndex(info, call, i)
+	if j < 0 || j >= sig.Params().Len() {
+		return false
+	}
+	iface, ok := sig.Params().At(j).Type().Underlying().(*types.Interface)
+	if !ok || iface.NumMethods() == 0 {
+		return false
+	}
+	for m := range iface.Methods() {
+		switch m.Name() {
+		case "Read", "ReadByte", "ReadRune", "UnreadByte", "UnreadRune", "WriteTo", "Len":
+		default:
+			return false
+		}
+	}
+	return true
 }
