@@ -78,6 +78,13 @@ func goList(dir string, env []string, tags string, tests, export, compiled bool,
 	}
 	args = append(args, "--")
 	args = append(args, patterns...)
+	return runGoList(dir, env, args)
+}
+
+// runGoList runs the go command with args (a go list -json request) and
+// decodes the packages it prints. A failing command that printed packages
+// is not an error: their Error fields say what went wrong.
+func runGoList(dir string, env []string, args []string) ([]*listedPackage, error) {
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = env
@@ -117,28 +124,14 @@ func goListExport(dir string, env []string, tags string, paths []string) (map[st
 	}
 	args = append(args, "--")
 	args = append(args, paths...)
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	runErr := cmd.Run()
+	listed, err := runGoList(dir, env, args)
+	if err != nil {
+		return nil, err
+	}
 	out := map[string]*listedPackage{}
-	dec := json.NewDecoder(&stdout)
-	for {
-		p := new(listedPackage)
-		if err := dec.Decode(p); err == io.EOF {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("go list: %v\n%s", err, stderr.String())
-		}
-		p.pkgPath = p.ID
+	for _, p := range listed {
 		p.DepOnly = true
 		out[p.ID] = p
-	}
-	if runErr != nil && len(out) == 0 {
-		return nil, fmt.Errorf("go list: %v\n%s", runErr, strings.TrimSpace(stderr.String()))
 	}
 	return out, nil
 }
@@ -163,26 +156,13 @@ func compiledFiles(dir string, env []string, tags string, tests bool, pkgs []*li
 			args = append(args, p.pkgPath)
 		}
 	}
-	cmd := exec.Command("go", args...)
-	cmd.Dir = dir
-	cmd.Env = env
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	runErr := cmd.Run()
-	byID := map[string]*listedPackage{}
-	dec := json.NewDecoder(&stdout)
-	for {
-		p := new(listedPackage)
-		if err := dec.Decode(p); err == io.EOF {
-			break
-		} else if err != nil {
-			return fmt.Errorf("go list: %v\n%s", err, stderr.String())
-		}
-		byID[p.ID] = p
+	listed, err := runGoList(dir, env, args)
+	if err != nil {
+		return err
 	}
-	if runErr != nil && len(byID) == 0 {
-		return fmt.Errorf("go list: %v\n%s", runErr, strings.TrimSpace(stderr.String()))
+	byID := map[string]*listedPackage{}
+	for _, p := range listed {
+		byID[p.ID] = p
 	}
 	for _, p := range pkgs {
 		q := byID[p.ID]
