@@ -425,23 +425,27 @@ func (c *poolCheck) poolKnown(pi *poolInfo) bool {
 		if !ok || sel.X != x {
 			return false
 		}
-		switch sel.Sel.Name {
-		case knowledge.PoolGetMethod, knowledge.PoolPutMethod:
-			call, ok := c.parent[sel].(*ast.CallExpr)
-			if !ok || call.Fun != sel {
-				return false
-			}
-		case knowledge.PoolNewField:
-			as, ok := c.parent[sel].(*ast.AssignStmt)
-			if !ok || len(as.Lhs) != 1 || as.Lhs[0] != sel {
-				return false
-			}
-			pi.newAssigned = true
-		default:
+		isNew, ok := c.poolOp(sel)
+		if !ok {
 			return false
 		}
+		pi.newAssigned = pi.newAssigned || isNew
 	}
 	return true
+}
+
+// poolOp reports whether sel (pool.X) is a call of the pool's Get or Put,
+// or an assignment to its New field (isNew).
+func (c *poolCheck) poolOp(sel *ast.SelectorExpr) (isNew, ok bool) {
+	switch sel.Sel.Name {
+	case knowledge.PoolGetMethod, knowledge.PoolPutMethod:
+		call, ok := c.parent[sel].(*ast.CallExpr)
+		return false, ok && call.Fun == sel
+	case knowledge.PoolNewField:
+		as, ok := c.parent[sel].(*ast.AssignStmt)
+		return true, ok && len(as.Lhs) == 1 && as.Lhs[0] == sel
+	}
+	return false, false
 }
 
 // putText is how messages name the Put: the call as written.
@@ -465,18 +469,7 @@ func (c *poolCheck) poolLocal(pi *poolInfo) bool {
 		if !ok || sel.X != id {
 			return false
 		}
-		switch sel.Sel.Name {
-		case knowledge.PoolGetMethod, knowledge.PoolPutMethod:
-			call, ok := c.parent[sel].(*ast.CallExpr)
-			if !ok || call.Fun != sel {
-				return false
-			}
-		case knowledge.PoolNewField:
-			as, ok := c.parent[sel].(*ast.AssignStmt)
-			if !ok || len(as.Lhs) != 1 || as.Lhs[0] != sel {
-				return false
-			}
-		default:
+		if _, ok := c.poolOp(sel); !ok {
 			return false
 		}
 	}
