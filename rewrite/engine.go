@@ -535,6 +535,7 @@ func (e *engine) checkPackage(pkg *Package) (res pkgResult) {
 		pass := rule.NewPass(rule.PassConfig{
 			Rule: r, Fset: pkg.Fset, Files: pkg.Syntax, Pkg: pkg.Types, Info: pkg.TypesInfo,
 			Facts: e.facts, Values: settings.Values, Results: results,
+			InScope: func(f *ast.File) bool { return inScope[f] },
 			Report: func(d rule.Diagnostic) {
 				f := rule.FileOf(pkg.Syntax, d.Pos)
 				if f == nil || !inScope[f] || !settings.enabled(d.Check, pkg.Fset.File(f.FileStart).Name()) || sup.Suppressed(f, d.Pos, d.Check) {

@@ -187,6 +187,7 @@ type Pass struct {
 	values  Values
 	results *Results
 	report  func(Diagnostic)
+	inScope func(*ast.File) bool
 }
 
 // PassConfig is what a driver gives NewPass.
@@ -203,6 +204,9 @@ type PassConfig struct {
 	Results *Results
 	// Report receives the rule's diagnostics.
 	Report func(Diagnostic)
+	// InScope says which files findings are reported in (nil: all); the
+	// others are still read for what they say about the package.
+	InScope func(*ast.File) bool
 }
 
 // NewPass makes a pass; drivers call it, rules never do.
@@ -214,7 +218,7 @@ func NewPass(c PassConfig) *Pass {
 		c.Results = NewResults()
 	}
 	return &Pass{Rule: c.Rule, Fset: c.Fset, Files: c.Files, Pkg: c.Pkg, Info: c.Info,
-		Facts: c.Facts, values: c.Values, results: c.Results, report: c.Report}
+		Facts: c.Facts, values: c.Values, results: c.Results, report: c.Report, inScope: c.InScope}
 }
 
 // Diagnostic is one finding of a rule.
@@ -287,6 +291,19 @@ func (p *Pass) FileVersion(f *ast.File) string {
 // FileOf returns the file of the package that contains pos.
 func (p *Pass) FileOf(pos token.Pos) *ast.File {
 	return FileOf(p.Files, pos)
+}
+
+// InScope reports whether a finding at pos can be reported: its file is
+// one the run reports on (all of the package's files, unless the user
+// named single files). A rule may skip the checks whose findings would
+// all fall outside the scope; what the other files say about the package
+// (summaries, the sites of a pool) must still be read from them.
+func (p *Pass) InScope(pos token.Pos) bool {
+	if p.inScope == nil {
+		return true
+	}
+	f := p.FileOf(pos)
+	return f != nil && p.inScope(f)
 }
 
 // FileOf returns the file of files that contains pos, or nil.

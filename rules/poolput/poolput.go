@@ -227,10 +227,12 @@ func runPoolPut(p *rule.Pass) {
 	}
 	c.collect()
 	for _, s := range c.sites {
-		c.checkUse(s)
+		if p.InScope(s.call.Pos()) { // a single-file run checks that file's Puts
+			c.checkUse(s)
+		}
 	}
 	for _, s := range c.sites {
-		if s.direct {
+		if s.direct && p.InScope(s.call.Pos()) {
 			c.checkOversize(s)
 			c.checkReset(s)
 			c.checkPointerElems(s)
