@@ -6,9 +6,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -244,8 +244,8 @@ func (st *sourceTypes) typesOnly(lp *listedPackage, fset *token.FileSet, im type
 	}
 	files := make([]*ast.File, 0, len(compiled))
 	for _, name := range compiled {
-		if !strings.HasPrefix(name, "/") {
-			name = lp.Dir + "/" + name
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(lp.Dir, name)
 		}
 		f, err := st.declarations(fset, name)
 		if err != nil {
