@@ -158,7 +158,7 @@ func runOK(b *testing.B, opts Options) *Result {
 	return res
 }
 
-// BenchmarkLoad is go list -export, parsing and type-checking, with no
+// BenchmarkLoad is go list, go list -export, parsing and type-checking, with no
 // rules: the floor under every run.
 func BenchmarkLoad(b *testing.B) {
 	b.Run("module", func(b *testing.B) {

@@ -200,7 +200,7 @@ func Run(opts Options) (*Result, error) {
 			set = sourceSet(listed, byID)
 			plan = sourcePlan(selected, set, byID)
 		}
-		if need := exportNeeded(plan, set, byID); len(need) > 0 {
+		if need := exportNeeded(plan, set); len(need) > 0 {
 			exported, err := goListExport(opts.Dir, opts.Env, opts.Tags, need)
 			if err != nil {
 				return nil, err

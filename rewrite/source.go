@@ -6,9 +6,9 @@ import (
 	"go/parser"
 	"go/token"
 	"go/types"
+	"path/filepath"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 )
 
@@ -89,24 +89,16 @@ func sourcePlan(selected []*listedPackage, src map[string]bool, byID map[string]
 }
 
 // exportNeeded returns the import paths of the packages outside the source
-// set that the plan's packages import, directly or not, sorted.
-func exportNeeded(nodes []*listedPackage, src map[string]bool, byID map[string]*listedPackage) []string {
+// set that the plan's packages import directly, sorted: go list -export
+// -deps on them covers the rest (dependencies of packages outside the set
+// are outside it too), with a short command line.
+func exportNeeded(nodes []*listedPackage, src map[string]bool) []string {
 	need := map[string]bool{}
-	var visit func(id string)
-	visit = func(id string) {
-		if need[id] || src[id] || id == "unsafe" || id == "C" {
-			return
-		}
-		need[id] = true // not listed: an import of cgo's output
-		if lp := byID[id]; lp != nil {
-			for _, dep := range lp.Imports {
-				visit(dep)
-			}
-		}
-	}
 	for _, p := range nodes {
 		for _, dep := range p.Imports {
-			visit(dep)
+			if !src[dep] && dep != "unsafe" && dep != "C" {
+				need[dep] = true
+			}
 		}
 	}
 	out := make([]string, 0, len(need))
@@ -244,8 +236,8 @@ func (st *sourceTypes) typesOnly(lp *listedPackage, fset *token.FileSet, im type
 	}
 	files := make([]*ast.File, 0, len(compiled))
 	for _, name := range compiled {
-		if !strings.HasPrefix(name, "/") {
-			name = lp.Dir + "/" + name
+		if !filepath.IsAbs(name) {
+			name = filepath.Join(lp.Dir, name)
 		}
 		f, err := st.declarations(fset, name)
 		if err != nil {
