@@ -286,83 +286,67 @@ func (t *Table) summarize(fd *ast.FuncDecl, f *ssa.Function) *FuncSum {
 	c.collect = s
 	c.self = f
 	// Results.
-	for _, b := range f.Blocks {
-		for _, instr := range b.Instrs {
-			ret, ok := instr.(*ssa.Return)
-			if !ok {
+	eachResult(f, func(r int, v ssa.Value) {
+		if !sharesStorage(v.Type()) {
+			return
+		}
+		for _, h := range c.trace(v, 0) {
+			rs := s.Results[r]
+			if rs == nil {
+				rs = &ResultSum{}
+			}
+			switch {
+			case h.check != nil:
+				if rs.Check == "" || h.part && !rs.Part {
+					rs.Check, rs.Src, rs.SrcAt, rs.srcPos = h.check.Name, h.src, h.srcAt, h.srcPos
+					rs.Part, rs.CutAt, rs.cutPos, rs.cutExpr = h.part, h.cutAt, h.cutPos, h.cutExpr
+				}
+			case h.fn == f:
+				if rs.Views == nil {
+					rs.Views = map[int]*ViewSum{}
+				}
+				if vs := rs.Views[h.param]; vs == nil || h.part && !vs.Part {
+					rs.Views[h.param] = &ViewSum{Part: h.part, CutAt: h.cutAt, cutPos: h.cutPos, cutExpr: h.cutExpr}
+				}
+			default:
 				continue
 			}
-			for r, v := range ret.Results {
-				if !sharesStorage(v.Type()) {
-					continue
-				}
-				for _, h := range c.trace(v, 0) {
-					rs := s.Results[r]
-					if rs == nil {
-						rs = &ResultSum{}
-					}
-					switch {
-					case h.check != nil:
-						if rs.Check == "" || h.part && !rs.Part {
-							rs.Check, rs.Src, rs.SrcAt, rs.srcPos = h.check.Name, h.src, h.srcAt, h.srcPos
-							rs.Part, rs.CutAt, rs.cutPos, rs.cutExpr = h.part, h.cutAt, h.cutPos, h.cutExpr
-						}
-					case h.fn == f:
-						if rs.Views == nil {
-							rs.Views = map[int]*ViewSum{}
-						}
-						if vs := rs.Views[h.param]; vs == nil || h.part && !vs.Part {
-							rs.Views[h.param] = &ViewSum{Part: h.part, CutAt: h.cutAt, cutPos: h.cutPos, cutExpr: h.cutExpr}
-						}
-					default:
-						continue
-					}
-					if s.Results == nil {
-						s.Results = map[int]*ResultSum{}
-					}
-					s.Results[r] = rs
-				}
+			if s.Results == nil {
+				s.Results = map[int]*ResultSum{}
 			}
+			s.Results[r] = rs
 		}
-	}
+	})
 	// What the results refer to.
 	index := paramIndex(f)
-	for _, b := range f.Blocks {
-		for _, instr := range b.Instrs {
-			ret, ok := instr.(*ssa.Return)
-			if !ok {
+	eachResult(f, func(r int, v ssa.Value) {
+		if !hasPointers(v.Type()) {
+			return
+		}
+		cuts := map[int][]tst{}
+		t.taintCuts(f, v, index, cuts)
+		for _, q := range sortedKeys(cuts) {
+			rs := s.Results[r]
+			if rs == nil {
+				rs = &ResultSum{}
+			}
+			if _, ok := rs.Views[q]; ok {
 				continue
 			}
-			for r, v := range ret.Results {
-				if !hasPointers(v.Type()) {
-					continue
-				}
-				cuts := map[int][]tst{}
-				t.taintCuts(f, v, index, cuts)
-				for _, q := range sortedKeys(cuts) {
-					rs := s.Results[r]
-					if rs == nil {
-						rs = &ResultSum{}
-					}
-					if _, ok := rs.Views[q]; ok {
-						continue
-					}
-					if rs.Holds == nil {
-						rs.Holds = map[int][]*ViewSum{}
-					}
-					for _, ts := range cuts[q] {
-						if len(rs.Holds[q]) < 4 && !slices.ContainsFunc(rs.Holds[q], func(h *ViewSum) bool { return h.cutPos == ts.cut }) {
-							rs.Holds[q] = append(rs.Holds[q], &ViewSum{Part: true, CutAt: t.at(ts.cut), cutPos: ts.cut, cutExpr: ts.exp})
-						}
-					}
-					if s.Results == nil {
-						s.Results = map[int]*ResultSum{}
-					}
-					s.Results[r] = rs
+			if rs.Holds == nil {
+				rs.Holds = map[int][]*ViewSum{}
+			}
+			for _, ts := range cuts[q] {
+				if len(rs.Holds[q]) < 4 && !slices.ContainsFunc(rs.Holds[q], func(h *ViewSum) bool { return h.cutPos == ts.cut }) {
+					rs.Holds[q] = append(rs.Holds[q], &ViewSum{Part: true, CutAt: t.at(ts.cut), cutPos: ts.cut, cutExpr: ts.exp})
 				}
 			}
+			if s.Results == nil {
+				s.Results = map[int]*ResultSum{}
+			}
+			s.Results[r] = rs
 		}
-	}
+	})
 	// Parts of parameters kept: the rule's own sinks, in collecting mode.
 	c.check()
 	// Parameters stored into what another parameter points to.
@@ -1451,4 +1435,18 @@ func sameAddr(a, b ssa.Value) bool {
 func (c *pinCheck) inTestFile(pos token.Pos) bool {
 	f := c.pass.Fset.File(pos)
 	return f != nil && strings.HasSuffix(f.Name(), "_test.go")
+}
+
+// eachResult calls do with every result value of every return of f.
+func eachResult(f *ssa.Function, do func(r int, v ssa.Value)) {
+	for _, b := range f.Blocks {
+		if len(b.Instrs) == 0 {
+			continue
+		}
+		if ret, ok := b.Instrs[len(b.Instrs)-1].(*ssa.Return); ok { // a return ends its block
+			for r, v := range ret.Results {
+				do(r, v)
+			}
+		}
+	}
 }

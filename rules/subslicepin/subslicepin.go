@@ -2,6 +2,7 @@ package subslicepin
 
 import (
 	"fmt"
+	"github.com/gofixslice/gofixslice/rules/internal/astx"
 	"go/ast"
 	"go/constant"
 	"go/token"
@@ -324,13 +325,8 @@ func (c *pinCheck) readBuffer(call *ast.CallExpr) bool {
 // that returns an error: by the io naming convention it fills them with
 // input (func(block uint64, dst []byte) error).
 func readNamedInto(info *types.Info, call *ast.CallExpr) []ast.Expr {
-	var name string
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		name = f.Name
-	case *ast.SelectorExpr:
-		name = f.Sel.Name
-	default:
+	name := astx.CallName(call)
+	if name == "" {
 		return nil
 	}
 	if !strings.HasPrefix(strings.ToLower(name), "read") {

@@ -606,13 +606,8 @@ func (c *secretCheck) zeroes(s ast.Stmt, x ast.Expr) bool {
 
 // wipeName reports whether a call's function name says it scrubs memory.
 func wipeName(call *ast.CallExpr) bool {
-	var name string
-	switch f := ast.Unparen(call.Fun).(type) {
-	case *ast.Ident:
-		name = f.Name
-	case *ast.SelectorExpr:
-		name = f.Sel.Name
-	default:
+	name := astx.CallName(call)
+	if name == "" {
 		return false
 	}
 	name = strings.ToLower(name)

@@ -194,3 +194,15 @@ func sameOptional(info *types.Info, a, b ast.Expr) bool {
 	}
 	return SameLocation(info, a, b)
 }
+
+// CallName is the name a call's function is written with: f in f(x) and
+// in recv.f(x), "" for anything else (a call of a call, a literal).
+func CallName(call *ast.CallExpr) string {
+	switch f := ast.Unparen(call.Fun).(type) {
+	case *ast.Ident:
+		return f.Name
+	case *ast.SelectorExpr:
+		return f.Sel.Name
+	}
+	return ""
+}
